@@ -1,0 +1,71 @@
+# Mentorskap: `make run` starts everything, `make test` tests everything.
+# Both install exactly the pinned versions in requirements/*.txt into .venv.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check --require-virtualenv
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test bench install install-test browser lint messages clean
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  rm -rf $(VENV); \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing python3-venv (Debian/Ubuntu ship venv separately)..."; \
+	    apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null && $(PYTHON) -m venv $(VENV); \
+	  else \
+	    echo "Python's venv module is missing: run 'sudo apt-get install python3-venv' and try again."; exit 1; \
+	  fi; }
+	@$(PIP) install -q --upgrade pip
+
+$(VENV)/.installed-base: requirements/base.txt | $(BIN)/python
+	$(PIP) install -q -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.installed-test: requirements/test.txt | $(BIN)/python
+	$(PIP) install -q -r requirements/test.txt
+	@touch $@ $(VENV)/.installed-base
+
+install: $(VENV)/.installed-base
+install-test: $(VENV)/.installed-test
+
+# Headless Chromium for the browser tests, from Debian's packages.
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "No $(CHROMIUM): browser tests are skipped here (and fail in CI). Install it with 'sudo apt-get install chromium'."; \
+	  fi; \
+	fi
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	MENTORSKAP_DISPATCH_INTERVAL=$${MENTORSKAP_DISPATCH_INTERVAL:-15} $(BIN)/honcho -f Procfile.dev start
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install-test browser lint
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-enough-random-looking-secret-value-xyz \
+	  DJANGO_ALLOWED_HOSTS=mentorskap.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(BIN)/pytest
+
+bench: install-test
+	$(BIN)/python -m bench
+
+# Recompile the translation catalogues after editing a .po file (needs gettext).
+messages: install-test
+	$(BIN)/python manage.py makemessages -l sv -l en --no-obsolete --ignore=.venv --ignore=var
+	$(BIN)/python manage.py makemessages -d djangojs -l sv -l en --no-obsolete --ignore=.venv --ignore=var --ignore=static/bootstrap
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("inbjudan/<uuid:public_id>/", views.invitation_accept_view, name="invitation_accept"),
+]

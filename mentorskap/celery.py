@@ -1,0 +1,26 @@
+"""The Celery app. Tasks are thin: they take ids and call services."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorskap.settings")
+
+app = Celery("mentorskap")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+def _filesystem_transport_options():
+    """kombu's filesystem transport needs its folders to exist before use."""
+    from django.conf import settings
+
+    base = settings.CELERY_FILESYSTEM_DIR
+    folders = {"data_folder_in": base / "out", "data_folder_out": base / "out", "processed_folder": base / "processed"}
+    for folder in folders.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    return {**{k: str(v) for k, v in folders.items()}, "store_processed": False}
+
+
+if app.conf.broker_url.startswith("filesystem://"):
+    app.conf.broker_transport_options = _filesystem_transport_options()

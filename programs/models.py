@@ -1,0 +1,192 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from .validators import normalise_organisation_number, validate_organisation_number
+
+
+class ProgramKind(models.TextChoices):
+    ASSOCIATIONS = "associations", _("Between associations")
+    INDIVIDUALS = "individuals", _("Between individuals")
+
+
+class FocusArea(models.Model):
+    """A focus area a pair may choose; the template's eight are seeded."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ProgramKind.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+
+    class Meta:
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+        ordering = ["kind", "position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Program(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=ProgramKind.choices)
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("start date"))
+    ends_on = models.DateField(_("end date"), null=True, blank=True)
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("coordinators"), related_name="coordinated_programs", blank=True
+    )
+    focus_areas = models.ManyToManyField(FocusArea, verbose_name=_("focus areas offered"), blank=True)
+    meeting_interval_weeks = models.PositiveSmallIntegerField(
+        _("meeting frequency (weeks)"), default=4, help_text=_("How often pairs are expected to meet, in weeks.")
+    )
+    reminder_days_before = models.PositiveSmallIntegerField(
+        _("first reminder (days before)"), default=2, help_text=_("0 turns this reminder off.")
+    )
+    reminder_hours_before = models.PositiveSmallIntegerField(
+        _("second reminder (hours before)"), default=2, help_text=_("0 turns this reminder off.")
+    )
+    notes_nudge_after_days = models.PositiveSmallIntegerField(_("nudge for missing notes after (days)"), default=3)
+    booking_nudge_after_days = models.PositiveSmallIntegerField(
+        _("nudge for no booked meeting after (days)"), default=14
+    )
+    booking_nudge_max = models.PositiveSmallIntegerField(_("booking nudges at most"), default=3)
+    stalled_after_weeks = models.PositiveSmallIntegerField(_("stalled after (weeks without a meeting)"), default=6)
+    agreement_due_weeks = models.PositiveSmallIntegerField(_("agreement expected within (weeks)"), default=3)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mentorship program")
+        verbose_name_plural = _("mentorship programs")
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="program_name_unique"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="program_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(models.Model):
+    """A förening: in mentorship between associations, each side is one."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    organisation_number = models.CharField(
+        _("organisation number"), max_length=11, blank=True, validators=[validate_organisation_number]
+    )
+    contacts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("contact persons"), related_name="organisations", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("association")
+        verbose_name_plural = _("associations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.organisation_number:
+            self.organisation_number = normalise_organisation_number(self.organisation_number)
+
+
+class MentorshipStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Mentorship(models.Model):
+    """A pair: one mentor side and one mentee side in a program."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="mentorships"
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mentor"),
+        on_delete=models.PROTECT,
+        related_name="mentorships_as_mentor",
+    )
+    mentee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mentee"),
+        on_delete=models.PROTECT,
+        related_name="mentorships_as_mentee",
+    )
+    mentor_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("mentor's association"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    mentee_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("mentee's association"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    focus_areas = models.ManyToManyField(FocusArea, verbose_name=_("focus areas"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MentorshipStatus.choices, default=MentorshipStatus.INVITED, db_index=True
+    )
+    starts_on = models.DateField(_("start date"), null=True, blank=True)
+    ends_on = models.DateField(_("end date"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mentorship")
+        verbose_name_plural = _("mentorships")
+        ordering = ["program", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "mentor", "mentee"],
+                name="mentorship_pair_unique_per_program",
+                violation_error_message=_("This pair already exists in the program."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(mentor=F("mentee")),
+                name="mentorship_mentor_is_not_mentee",
+                violation_error_message=_("The mentor and the mentee must be different people."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="mentorship_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["mentor", "status"], name="mentorship_mentor_status"),
+            models.Index(fields=["mentee", "status"], name="mentorship_mentee_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.mentee} ↔ {self.mentor} ({self.program})"
+
+    @property
+    def is_closed(self):
+        return self.status in (MentorshipStatus.ENDED, MentorshipStatus.CANCELLED)
+
+    def role_of(self, user):
+        if user.pk == self.mentee_id:
+            return "mentee"
+        if user.pk == self.mentor_id:
+            return "mentor"
+        return None
+
+    def other_party(self, user):
+        return self.mentor if user.pk == self.mentee_id else self.mentee

@@ -1,0 +1,180 @@
+"""CSV import of pairs: validate every row, preview, then save all or none."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import FocusArea, Mentorship, Organisation, Program
+from .permissions import coordinated_program_ids
+from .services import mentorship_create, person_get_or_create
+
+COLUMNS = [
+    "program",
+    "mentor_email",
+    "mentor_name",
+    "mentee_email",
+    "mentee_name",
+    "mentor_organisation",
+    "mentee_organisation",
+    "focus_areas",
+]
+REQUIRED = ["program", "mentor_email", "mentee_email"]
+MAX_ROWS = 2000
+MAX_FIELD = 200
+
+
+@dataclass
+class PairRow:
+    line: int
+    program: Program
+    mentor_email: str
+    mentor_name: str
+    mentee_email: str
+    mentee_name: str
+    mentor_organisation: str
+    mentee_organisation: str
+    focus_areas: list = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    rows: list
+    errors: list  # (line, message)
+
+    @property
+    def ok(self):
+        return not self.errors and bool(self.rows)
+
+
+def _decode(data):
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(_("The file is not a readable text file. Save it as CSV (UTF-8)."))
+
+
+def _reader(text):
+    try:
+        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return csv.DictReader(io.StringIO(text), dialect=dialect)
+
+
+def parse_pairs(data, user):
+    """Read and validate a CSV file's bytes; nothing is saved here."""
+    reader = _reader(_decode(data))
+    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED if c not in headers]
+    if missing:
+        return ImportResult([], [(1, _("Missing columns: %(columns)s") % {"columns": ", ".join(missing)})])
+    reader.fieldnames = headers
+    programs = _programs_by_name(user)
+    focus_areas = {fa.name.lower(): fa for fa in FocusArea.objects.all()}
+    rows, errors, seen = [], [], set()
+    for line, raw in enumerate(reader, start=2):
+        if line - 1 > MAX_ROWS:
+            errors.append((line, _("The file has more than %(max)s rows.") % {"max": MAX_ROWS}))
+            break
+        values = {c: (raw.get(c) or "").strip() for c in COLUMNS}
+        if not any(values.values()):
+            continue
+        problem = _row_problem(values, programs, focus_areas, seen)
+        if problem:
+            errors.append((line, problem))
+            continue
+        rows.append(_row(line, values, programs, focus_areas))
+    if not rows and not errors:
+        errors.append((1, _("The file has no pairs.")))
+    return ImportResult(rows, errors)
+
+
+def _programs_by_name(user):
+    qs = Program.objects.all()
+    if not user.is_superuser:
+        qs = qs.filter(id__in=coordinated_program_ids(user))
+    return {p.name.lower(): p for p in qs.prefetch_related("focus_areas")}
+
+
+def _row_problem(values, programs, focus_areas, seen):
+    """The reason a row cannot be imported, or None."""
+    if any(len(v) > MAX_FIELD for v in values.values()):
+        return _("A value is longer than %(max)s characters.") % {"max": MAX_FIELD}
+    program = programs.get(values["program"].lower())
+    if program is None:
+        return _("Unknown program: %(name)s") % {"name": values["program"] or "–"}
+    for column in ("mentor_email", "mentee_email"):
+        try:
+            validate_email(values[column])
+        except ValidationError:
+            return _("Invalid e-mail address: %(email)s") % {"email": values[column] or "–"}
+    mentor, mentee = values["mentor_email"].lower(), values["mentee_email"].lower()
+    if mentor == mentee:
+        return _("The mentor and the mentee are the same person.")
+    key = (program.pk, mentor, mentee)
+    if (
+        key in seen
+        or Mentorship.objects.filter(
+            program=program, mentor__email__iexact=mentor, mentee__email__iexact=mentee
+        ).exists()
+    ):
+        return _("The pair already exists in the program.")
+    seen.add(key)
+    for name in _split(values["focus_areas"]):
+        if name.lower() not in focus_areas:
+            return _("Unknown focus area: %(name)s") % {"name": name}
+    return None
+
+
+def _split(value):
+    return [part.strip() for part in value.replace("|", ";").split(";") if part.strip()]
+
+
+def _row(line, values, programs, focus_areas):
+    return PairRow(
+        line=line,
+        program=programs[values["program"].lower()],
+        mentor_email=values["mentor_email"].lower(),
+        mentor_name=values["mentor_name"],
+        mentee_email=values["mentee_email"].lower(),
+        mentee_name=values["mentee_name"],
+        mentor_organisation=values["mentor_organisation"],
+        mentee_organisation=values["mentee_organisation"],
+        focus_areas=[focus_areas[n.lower()] for n in _split(values["focus_areas"])],
+    )
+
+
+@transaction.atomic
+def import_pairs(result):
+    """Save every row of a valid result, or none: one transaction."""
+    if not result.ok:
+        raise ValidationError(_("The file has errors; nothing was imported."))
+    created = []
+    for row in result.rows:
+        mentor, _created = person_get_or_create(email=row.mentor_email, name=row.mentor_name)
+        mentee, _created = person_get_or_create(email=row.mentee_email, name=row.mentee_name)
+        created.append(
+            mentorship_create(
+                program=row.program,
+                mentor=mentor,
+                mentee=mentee,
+                mentor_organisation=_organisation(row.mentor_organisation),
+                mentee_organisation=_organisation(row.mentee_organisation),
+                focus_areas=row.focus_areas,
+            )
+        )
+    return created
+
+
+def _organisation(name):
+    if not name:
+        return None
+    organisation, _created = Organisation.objects.get_or_create(name=name)
+    return organisation

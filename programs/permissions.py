@@ -1,0 +1,97 @@
+"""Who may see and do what with a mentorship: the one place for these rules.
+
+Views, templates and the admin ask here; none repeats a rule. Anything a
+person may not see is reported by the caller as a 404, never a 403.
+"""
+
+from django.db.models import Q
+
+from .models import Mentorship, Program
+
+
+def is_party(user, mentorship):
+    return user.is_authenticated and user.pk in (mentorship.mentor_id, mentorship.mentee_id)
+
+
+def coordinates(user, program_id):
+    """True if the user coordinates the program (superusers coordinate all)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    return program_id in coordinated_program_ids(user)
+
+
+def coordinated_program_ids(user):
+    """The ids of the programs the user coordinates, cached on the user object."""
+    cached = getattr(user, "_coordinated_program_ids", None)
+    if cached is None:
+        cached = (
+            frozenset(user.coordinated_programs.values_list("id", flat=True)) if user.is_authenticated else frozenset()
+        )
+        user._coordinated_program_ids = cached
+    return cached
+
+
+def is_coordinator(user):
+    return user.is_authenticated and user.is_active and (user.is_superuser or bool(coordinated_program_ids(user)))
+
+
+def can_view_mentorship(user, mentorship):
+    """Parties see their own pair; coordinators see the pairs of their programs."""
+    return is_party(user, mentorship) or coordinates(user, mentorship.program_id)
+
+
+def can_read_agreement(user, mentorship, agreement):
+    if is_party(user, mentorship):
+        return True
+    return (
+        coordinates(user, mentorship.program_id)
+        and agreement is not None
+        and agreement.confidentiality
+        in (
+            "agreement",
+            "open",
+        )
+    )
+
+
+def can_read_notes(user, mentorship, agreement):
+    """Meeting notes stay between the two parties unless the pair opened them."""
+    if is_party(user, mentorship):
+        return True
+    return coordinates(user, mentorship.program_id) and agreement is not None and agreement.confidentiality == "open"
+
+
+def can_write_journal(user, mentorship):
+    """The mentee drives the mentorship: writes the agreement and the notes."""
+    return user.is_authenticated and user.pk == mentorship.mentee_id and not mentorship.is_closed
+
+
+def can_confirm_agreement(user, mentorship):
+    return is_party(user, mentorship) and not mentorship.is_closed
+
+
+def can_book(user, mentorship):
+    return is_party(user, mentorship) and not mentorship.is_closed
+
+
+def can_comment(user, mentorship):
+    return is_party(user, mentorship) and not mentorship.is_closed
+
+
+def visible_mentorships(user):
+    """A queryset of the mentorships the user may see at all."""
+    if not (user.is_authenticated and user.is_active):
+        return Mentorship.objects.none()
+    if user.is_superuser:
+        return Mentorship.objects.all()
+    coordinated = Program.objects.filter(coordinators=user).values("id")
+    return Mentorship.objects.filter(Q(mentor=user) | Q(mentee=user) | Q(program__in=coordinated))
+
+
+def own_mentorships(user):
+    """The mentorships the user is a party of."""
+    if not (user.is_authenticated and user.is_active):
+        return Mentorship.objects.none()
+    return Mentorship.objects.filter(Q(mentor=user) | Q(mentee=user))

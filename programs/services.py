@@ -1,0 +1,65 @@
+"""Everything that writes programs, people and pairs."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from .models import Mentorship, MentorshipStatus
+
+
+def person_get_or_create(*, email, name=""):
+    """The user with this e-mail, created (without a password) if new.
+
+    Returns (user, created). A name is filled in only where none was known,
+    so an import never overwrites what a person wrote themselves.
+    """
+    User = get_user_model()
+    email = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User(email=email, name=name.strip())
+        user.set_unusable_password()
+        user.save()
+        return user, True
+    if name and not user.name:
+        user.name = name.strip()
+        user.save(update_fields=["name"])
+    return user, False
+
+
+@transaction.atomic
+def mentorship_create(
+    *,
+    program,
+    mentor,
+    mentee,
+    mentor_organisation=None,
+    mentee_organisation=None,
+    focus_areas=(),
+    starts_on=None,
+    status=MentorshipStatus.INVITED,
+    notify=True,
+):
+    """Create a pair and, after commit, tell both people about it."""
+    mentorship = Mentorship(
+        program=program,
+        mentor=mentor,
+        mentee=mentee,
+        mentor_organisation=mentor_organisation,
+        mentee_organisation=mentee_organisation,
+        starts_on=starts_on,
+        status=status,
+    )
+    mentorship.full_clean()
+    mentorship.save()
+    if focus_areas:
+        mentorship.focus_areas.set(focus_areas)
+    if notify:
+        mentorship_announce(mentorship=mentorship)
+    return mentorship
+
+
+def mentorship_announce(*, mentorship):
+    """Invite new people to the pair and tell those already registered."""
+    from accounts.services import pair_invitations_send
+
+    pair_invitations_send(mentorship=mentorship)

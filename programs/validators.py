@@ -1,0 +1,30 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+ORGANISATION_NUMBER_RE = re.compile(r"^(\d{6})-?(\d{4})$")
+
+
+def luhn_ok(digits):
+    """The Luhn check used by Swedish organisation and personal numbers."""
+    total = 0
+    for i, ch in enumerate(digits):
+        n = int(ch) * (2 if i % 2 == 0 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def normalise_organisation_number(value):
+    """Return the number as NNNNNN-NNNN, or raise ValidationError."""
+    match = ORGANISATION_NUMBER_RE.match((value or "").strip())
+    if not match or not luhn_ok(match.group(1) + match.group(2)):
+        raise ValidationError(
+            _("Enter a valid Swedish organisation number, e.g. 802012-3456."),
+            code="invalid_organisation_number",
+        )
+    return f"{match.group(1)}-{match.group(2)}"
+
+
+def validate_organisation_number(value):
+    normalise_organisation_number(value)

@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class MailKind(models.TextChoices):
+    INVITATION = "invitation", _("Invitation")
+    PAIR_NOTICE = "pair_notice", _("New mentorship notice")
+    MEETING_BOOKED = "meeting_booked", _("Meeting booked")
+    MEETING_MOVED = "meeting_moved", _("Meeting moved")
+    MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
+    MEETING_REMINDER = "meeting_reminder", _("Meeting reminder")
+    AGREEMENT_CHANGED = "agreement_changed", _("Agreement changed")
+    NUDGE_NOTES = "nudge_notes", _("Reminder to write notes")
+    NUDGE_BOOKING = "nudge_booking", _("Reminder to book a meeting")
+    COORDINATOR_DIGEST = "coordinator_digest", _("Weekly digest for coordinators")
+
+
+class MailStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+    FAILED = "failed", _("Failed")
+
+
+class OutgoingMail(models.Model):
+    """The outbox: every e-mail is a row first, written in the same
+    transaction as the change that causes it, and sent by the dispatcher."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="outgoing_mail"
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=MailKind.choices)
+    mentorship = models.ForeignKey(
+        "programs.Mentorship",
+        verbose_name=_("mentorship"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    meeting = models.ForeignKey(
+        "mentoring_sessions.Meeting",
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # The meeting's calendar sequence when the row was written; a row whose
+    # meeting has changed since is stale and is not sent.
+    meeting_sequence = models.PositiveIntegerField(_("meeting sequence"), null=True, blank=True)
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    # A row with a key is written at most once: nudges and digests use it.
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200, null=True, blank=True, unique=True)
+    due_at = models.DateTimeField(_("due"))
+    status = models.CharField(_("status"), max_length=20, choices=MailStatus.choices, default=MailStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    lease_until = models.DateTimeField(_("leased until"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mail")
+        ordering = ["due_at", "id"]
+        indexes = [
+            # The dispatcher's scan: its cost follows the due rows, not the table.
+            models.Index(fields=["due_at"], condition=Q(status="pending"), name="outbox_pending_due"),
+            models.Index(fields=["lease_until"], condition=Q(status="sending"), name="outbox_sending_lease"),
+            models.Index(fields=["meeting", "status"], name="outbox_meeting_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient_id} ({self.get_status_display()})"

@@ -1,0 +1,69 @@
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from accounts.models import User
+from programs.models import Mentorship, MentorshipStatus, Organisation, Program, ProgramKind
+from sessions.models import Agreement, Meeting, MeetingStatus
+
+PASSWORD = "rätt-häst-batteri-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["email"]
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    name = factory.Faker("name", locale="sv_SE")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    name = factory.Sequence(lambda n: f"Program {n}")
+    kind = ProgramKind.INDIVIDUALS
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Förening {n}")
+
+
+class MentorshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mentorship
+
+    program = factory.SubFactory(ProgramFactory)
+    mentor = factory.SubFactory(UserFactory)
+    mentee = factory.SubFactory(UserFactory)
+    status = MentorshipStatus.ACTIVE
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=20))
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    mentorship = factory.SubFactory(MentorshipFactory)
+    purpose_and_goals = "Att växa i rollen som ordförande."
+    roles = "Menteen driver, mentorn är bollplank."
+    version = 1
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    mentorship = factory.SubFactory(MentorshipFactory)
+    number = factory.Sequence(lambda n: n + 2)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda m: m.starts_at + dt.timedelta(hours=1) if m.starts_at else None)
+    location = "Föreningshuset, Storgatan 1"
+    status = MeetingStatus.BOOKED
