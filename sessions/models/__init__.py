@@ -1,6 +1,7 @@
 from .agreement import Agreement, AgreementVersion, Confidentiality
 from .meeting import Comment, Meeting, MeetingStatus, ReminderItem
 from .outbox import MailKind, MailStatus, OutgoingMail
+from .preferences import NotificationPreferences
 
 __all__ = [
     "Agreement",
@@ -11,6 +12,7 @@ __all__ = [
     "MailStatus",
     "Meeting",
     "MeetingStatus",
+    "NotificationPreferences",
     "OutgoingMail",
     "ReminderItem",
 ]
