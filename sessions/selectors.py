@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from programs.permissions import own_mentorships
 
-from .models import Meeting, MeetingStatus
+from .models import Comment, Meeting, MeetingStatus
 
 
 def home_mentorships(user):
@@ -66,3 +66,47 @@ def next_step(mentorship, user, meetings, now):
     if next_booked_meeting(meetings, now) is None:
         return "book_meeting"
     return None
+
+
+def mentorship_for_page(public_id):
+    """One pair with everything its pages show about the pair itself."""
+    from programs.models import Mentorship
+
+    return (
+        Mentorship.objects.select_related("program", "mentor", "mentee", "agreement", "agreement__updated_by")
+        .prefetch_related("focus_areas")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def meeting_for_page(public_id):
+    return (
+        Meeting.objects.select_related(
+            "mentorship__program", "mentorship__mentor", "mentorship__mentee", "mentorship__agreement"
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def journal_meetings(mentorship):
+    """Every meeting of the pair, newest first, with its items and comments."""
+    return list(
+        mentorship.meetings.order_by("-number").prefetch_related(
+            "reminder_items", Prefetch("comments", queryset=Comment.objects.select_related("author"))
+        )
+    )
+
+
+def current_reminder_items(meetings):
+    """The "kom ihåg" list to work on now: from the latest meeting that has one."""
+    for meeting in meetings:  # newest first
+        if meeting.status != MeetingStatus.CANCELLED and meeting.reminder_items.all():
+            return meeting, list(meeting.reminder_items.all())
+    return None, []
+
+
+def previous_of(meeting, meetings):
+    earlier = [m for m in meetings if m.number < meeting.number and m.status != MeetingStatus.CANCELLED]
+    return max(earlier, key=lambda m: m.number, default=None)

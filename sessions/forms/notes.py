@@ -1,0 +1,75 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Comment
+
+MAX_ITEMS = 20
+
+
+class NotesForm(forms.Form):
+    """Tillfälle 2 and after."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    done_items = forms.TypedMultipleChoiceField(
+        label=_("Ticked off from last time"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reflection = forms.CharField(
+        label=_("Reflection on the previous meeting"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    summary = forms.CharField(
+        label=_("Summary notes from this meeting"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+    def __init__(self, *args, previous_items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["done_items"].choices = [(item.pk, item.text) for item in previous_items]
+        if not self.is_bound:
+            self.initial.setdefault("done_items", [item.pk for item in previous_items if item.done])
+
+
+class ReminderItemForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    text = forms.CharField(label=_("Remember"), max_length=300, required=False)
+
+
+ReminderItemFormSet = forms.formset_factory(
+    ReminderItemForm, extra=2, can_delete=True, max_num=MAX_ITEMS, validate_max=True, absolute_max=MAX_ITEMS + 5
+)
+
+
+def reminder_item_formset(data=None, *, meeting, extra_rows=0):
+    """The meeting's "kom ihåg" list as a formset: works without JavaScript
+    (empty rows to fill in, a box to remove); JavaScript adds rows."""
+    initial = [{"id": item.pk, "text": item.text} for item in meeting.reminder_items.all()]
+    formset = ReminderItemFormSet(data, initial=initial, prefix="items")
+    formset.extra = 2 + extra_rows
+    return formset
+
+
+def formset_items(formset, own_ids):
+    """(id, text, delete) triples for the service; ids of other meetings are dropped."""
+    items = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        if not data:
+            continue
+        item_id = data.get("id") if data.get("id") in own_ids else None
+        items.append((item_id, data.get("text", "").strip(), data.get("DELETE", False)))
+    return items
+
+
+class CommentForm(forms.ModelForm):
+    class Meta:
+        model = Comment
+        fields = ["text"]
+        labels = {"text": _("Your comment")}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}

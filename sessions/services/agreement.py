@@ -1,0 +1,75 @@
+"""The agreement (Tillfälle 1): saved with optimistic locking, every version kept."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .. import notifications
+from ..models import Agreement, AgreementVersion, Meeting, MeetingStatus
+from .booking import _activate, meeting_book
+
+
+class AgreementConflict(Exception):
+    """Someone saved the agreement after this person opened it."""
+
+    def __init__(self, current):
+        super().__init__("agreement changed since it was opened")
+        self.current = current
+
+
+def agreement_content(agreement):
+    return {field: getattr(agreement, field) for field in Agreement.TEXT_FIELDS}
+
+
+@transaction.atomic
+def agreement_save(*, mentorship, user, content, base_version, focus_areas=None, next_meeting=None):
+    """Save the agreement the person started from `base_version`.
+
+    A change after a confirmation clears both confirmations and tells the
+    other party. `next_meeting` (starts_at, ends_at, location) books meeting 2.
+    """
+    agreement, _created = Agreement.objects.select_for_update().get_or_create(mentorship=mentorship)
+    if agreement.version != base_version:
+        raise AgreementConflict(agreement)
+    changed = agreement_content(agreement) != content or agreement.version == 0
+    if changed:
+        _apply_change(agreement, user, content)
+    if focus_areas is not None:
+        mentorship.focus_areas.set(focus_areas)
+    _first_meeting_held(mentorship)
+    _activate(mentorship)
+    if next_meeting:
+        meeting_book(mentorship=mentorship, **next_meeting)
+    return agreement
+
+
+def _apply_change(agreement, user, content):
+    was_confirmed = bool(agreement.mentee_confirmed_at or agreement.mentor_confirmed_at)
+    for field, value in content.items():
+        setattr(agreement, field, value)
+    agreement.version += 1
+    agreement.updated_by = user
+    agreement.mentee_confirmed_at = agreement.mentor_confirmed_at = None
+    agreement.save()
+    AgreementVersion.objects.create(agreement=agreement, version=agreement.version, content=content, saved_by=user)
+    if was_confirmed:
+        notifications.agreement_changed_notify(agreement=agreement, changed_by=user)
+
+
+def _first_meeting_held(mentorship):
+    """Tillfälle 1 is where the agreement is made: it exists and is held."""
+    first = Meeting.objects.filter(mentorship=mentorship, number=1).first()
+    if first is None:
+        Meeting.objects.create(mentorship=mentorship, number=1, status=MeetingStatus.HELD)
+    elif first.status == MeetingStatus.BOOKED and (first.starts_at is None or first.starts_at <= timezone.now()):
+        Meeting.objects.filter(pk=first.pk).update(status=MeetingStatus.HELD)
+
+
+@transaction.atomic
+def agreement_confirm(*, agreement, user, version):
+    """ "Vi är överens": confirm the version the person has read."""
+    field = "mentee_confirmed_at" if user.pk == agreement.mentorship.mentee_id else "mentor_confirmed_at"
+    updated = Agreement.objects.filter(pk=agreement.pk, version=version).update(**{field: timezone.now()})
+    if updated != 1:
+        raise AgreementConflict(Agreement.objects.get(pk=agreement.pk))
+    agreement.refresh_from_db()
+    return agreement

@@ -1,0 +1,61 @@
+"""Booking, moving and cancelling meetings. Each change writes its e-mails
+to the outbox in the same transaction (see sessions.notifications)."""
+
+from django.db import transaction
+from django.db.models import F, Max
+
+from programs.models import MentorshipStatus
+
+from .. import notifications
+from ..models import Meeting, MeetingStatus
+
+
+def _activate(mentorship):
+    """A pair that starts meeting is active (no longer just invited)."""
+    if mentorship.status == MentorshipStatus.INVITED:
+        type(mentorship).objects.filter(pk=mentorship.pk, status=MentorshipStatus.INVITED).update(
+            status=MentorshipStatus.ACTIVE
+        )
+        mentorship.status = MentorshipStatus.ACTIVE
+
+
+@transaction.atomic
+def meeting_book(*, mentorship, starts_at, ends_at, location=""):
+    """Book the pair's next meeting and invite both parties."""
+    # Lock the pair so two bookings at once cannot take the same number.
+    type(mentorship).objects.select_for_update().filter(pk=mentorship.pk).first()
+    number = (mentorship.meetings.aggregate(n=Max("number"))["n"] or 0) + 1
+    meeting = Meeting.objects.create(
+        mentorship=mentorship,
+        number=number,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        status=MeetingStatus.BOOKED,
+    )
+    _activate(mentorship)
+    notifications.meeting_booked_notify(meeting=meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_move(*, meeting, starts_at, ends_at, location=""):
+    """Re-book a meeting: one update to the calendar, reminders follow."""
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        status=MeetingStatus.BOOKED,
+        sequence=F("sequence") + 1,
+    )
+    meeting.refresh_from_db()
+    notifications.meeting_moved_notify(meeting=meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting):
+    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.CANCELLED, sequence=F("sequence") + 1)
+    meeting.refresh_from_db()
+    notifications.meeting_cancelled_notify(meeting=meeting)
+    return meeting

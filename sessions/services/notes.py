@@ -1,0 +1,80 @@
+"""Notes of a follow-up meeting (Tillfälle 2 and after), and comments."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Comment, Meeting, MeetingStatus, ReminderItem
+from .booking import meeting_book
+
+
+class NotesConflict(Exception):
+    """Someone saved these notes after this person opened them."""
+
+    def __init__(self, current):
+        super().__init__("notes changed since they were opened")
+        self.current = current
+
+
+@transaction.atomic
+def meeting_notes_save(*, meeting, reflection, summary, base_version, ticked_item_ids=(), items=(), next_meeting=None):
+    """Save the notes, tick off last meeting's "kom ihåg", write this meeting's
+    list, mark the meeting held and book the next one: all or nothing.
+
+    `items` is a list of (item_id or None, text, delete) from the form.
+    """
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if current.version != base_version:
+        raise NotesConflict(current)
+    current.reflection, current.summary = reflection, summary
+    current.version += 1
+    current.notes_updated_at = timezone.now()
+    if current.status == MeetingStatus.BOOKED and _has_started(current):
+        current.status = MeetingStatus.HELD
+    current.save()
+    _tick_previous_items(current, set(ticked_item_ids))
+    _write_items(current, items)
+    if next_meeting:
+        meeting_book(mentorship=current.mentorship, **next_meeting)
+    return current
+
+
+def _has_started(meeting):
+    # Notes written before the meeting are preparation; the meeting stays booked.
+    return meeting.starts_at is None or meeting.starts_at <= timezone.now()
+
+
+def previous_meeting(meeting):
+    return (
+        Meeting.objects.filter(mentorship_id=meeting.mentorship_id, number__lt=meeting.number)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("-number")
+        .first()
+    )
+
+
+def _tick_previous_items(meeting, ticked_ids):
+    previous = previous_meeting(meeting)
+    if previous is None:
+        return
+    for item in previous.reminder_items.all():
+        done = item.pk in ticked_ids
+        if item.done != done:
+            ReminderItem.objects.filter(pk=item.pk).update(done=done)
+
+
+def _write_items(meeting, items):
+    own = {item.pk: item for item in meeting.reminder_items.all()}
+    for position, (item_id, text, delete) in enumerate(items):
+        item = own.get(item_id)
+        if item is not None and (delete or not text):
+            item.delete()
+        elif item is not None:
+            if (item.text, item.position) != (text, position):
+                item.text, item.position = text, position
+                item.save(update_fields=["text", "position"])
+        elif text and not delete:
+            ReminderItem.objects.create(meeting=meeting, text=text, position=position)
+
+
+def comment_add(*, meeting, author, text):
+    return Comment.objects.create(meeting=meeting, author=author, text=text)

@@ -1,0 +1,131 @@
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from programs import permissions
+
+from .. import template_texts
+from ..forms import AgreementForm, OptionalBookingForm
+from ..models import Agreement, Confidentiality
+from ..selectors import agreement_of
+from ..services import AgreementConflict, agreement_confirm, agreement_save
+from ..services.agreement import agreement_content
+from .access import abilities, mentorship_or_404, require
+from .decorators import journal_view
+
+
+@journal_view
+def agreement_edit(request, public_id):
+    """Tillfälle 1: the mentee writes the agreement and books meeting 2."""
+    mentorship = mentorship_or_404(request, public_id)
+    require(permissions.can_write_journal(request.user, mentorship), request, "write agreement")
+    agreement = agreement_of(mentorship) or Agreement(mentorship=mentorship)
+    form = AgreementForm(request.POST or None, instance=agreement, mentorship=mentorship)
+    booking = OptionalBookingForm(request.POST or None, prefix="next")
+    conflict = None
+    if request.method == "POST" and form.is_valid() and booking.is_valid():
+        try:
+            with transaction.atomic():
+                agreement_save(
+                    mentorship=mentorship,
+                    user=request.user,
+                    content=form.content(),
+                    base_version=form.cleaned_data["version"],
+                    focus_areas=form.cleaned_data["focus_areas"],
+                    next_meeting=booking.booking(),
+                )
+        except AgreementConflict as error:
+            conflict = _conflict(form, error.current)
+        else:
+            messages.success(request, _("The agreement is saved."))
+            return redirect("mentorship_detail", mentorship.public_id)
+    elif request.method == "POST":
+        messages.error(request, _("The agreement was not saved. Check the fields marked below; your text is kept."))
+    return render(
+        request,
+        "mentoring_sessions/agreement_form.html",
+        {
+            "mentorship": mentorship,
+            "agreement": agreement,
+            "form": form,
+            "booking": booking,
+            "conflict": conflict,
+            "first_meeting_intro": template_texts.FIRST_MEETING_INTRO,
+            **abilities(request.user, mentorship),
+        },
+    )
+
+
+def _conflict(form, current):
+    """Keep this person's text; show what the other saved; let a resave merge."""
+    form.data = form.data.copy()
+    form.data["version"] = current.version
+    saved = agreement_content(current)
+    return {
+        "by": current.updated_by,
+        "at": current.updated_at,
+        "fields": [
+            (form[name].label, saved[name])
+            for name in Agreement.TEXT_FIELDS
+            if saved[name] != form.cleaned_data.get(name)
+        ],
+    }
+
+
+@require_POST
+@journal_view
+def agreement_confirm_view(request, public_id):
+    mentorship = mentorship_or_404(request, public_id)
+    require(permissions.can_confirm_agreement(request.user, mentorship), request, "confirm agreement")
+    agreement = agreement_of(mentorship)
+    if agreement is None or not agreement.is_started:
+        raise Http404
+    try:
+        version = int(request.POST.get("version", ""))
+        agreement_confirm(agreement=agreement, user=request.user, version=version)
+    except (ValueError, AgreementConflict):
+        messages.error(request, _("The agreement changed while you read it. Read it again and confirm."))
+    else:
+        messages.success(request, _("You have confirmed the agreement."))
+    return redirect("mentorship_detail", mentorship.public_id)
+
+
+@journal_view
+def agreement_versions(request, public_id):
+    mentorship = mentorship_or_404(request, public_id)
+    agreement = agreement_of(mentorship)
+    if agreement is None or not permissions.can_read_agreement(request.user, mentorship, agreement):
+        raise Http404
+    versions = agreement.versions.select_related("saved_by").order_by("-version")
+    return render(
+        request,
+        "mentoring_sessions/agreement_versions.html",
+        {"mentorship": mentorship, "agreement": agreement, "versions": versions},
+    )
+
+
+@journal_view
+def agreement_version_detail(request, public_id, version):
+    mentorship = mentorship_or_404(request, public_id)
+    agreement = agreement_of(mentorship)
+    if agreement is None or not permissions.can_read_agreement(request.user, mentorship, agreement):
+        raise Http404
+    saved = agreement.versions.select_related("saved_by").filter(version=version).first()
+    if saved is None:
+        raise Http404
+    form = AgreementForm(instance=Agreement(mentorship=mentorship, **saved.content), mentorship=mentorship)
+    fields = [(form[name].label, _display(name, saved.content.get(name, ""))) for name in Agreement.TEXT_FIELDS]
+    return render(
+        request,
+        "mentoring_sessions/agreement_version_detail.html",
+        {"mentorship": mentorship, "saved": saved, "fields": fields},
+    )
+
+
+def _display(name, value):
+    if name == "confidentiality" and value in Confidentiality.values:
+        return Confidentiality(value).label
+    return value

@@ -1,0 +1,127 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from programs import permissions
+
+from ..forms import CommentForm, NotesForm, OptionalBookingForm, reminder_item_formset
+from ..forms.notes import formset_items
+from ..models import MeetingStatus
+from ..selectors import agreement_of, journal_meetings, previous_of
+from ..services import NotesConflict, comment_add, meeting_notes_save
+from .access import abilities, meeting_or_404, require
+from .decorators import journal_view
+
+
+@journal_view
+def meeting_detail(request, public_id):
+    return _detail_response(request, meeting_or_404(request, public_id), CommentForm())
+
+
+def _detail_response(request, meeting, comment_form, status=200):
+    mentorship = meeting.mentorship
+    meetings = journal_meetings(mentorship)
+    this = next(m for m in meetings if m.pk == meeting.pk)
+    return render(
+        request,
+        "mentoring_sessions/meeting_detail.html",
+        {
+            "mentorship": mentorship,
+            "meeting": this,
+            "previous": previous_of(this, meetings),
+            "agreement": agreement_of(mentorship),
+            "comment_form": comment_form,
+            **abilities(request.user, mentorship),
+        },
+        status=status,
+    )
+
+
+@journal_view
+def meeting_notes(request, public_id):
+    """Tillfälle 2 and after: reflection, notes, "kom ihåg", next booking."""
+    meeting = meeting_or_404(request, public_id)
+    mentorship = meeting.mentorship
+    require(permissions.can_write_journal(request.user, mentorship), request, "write notes")
+    if meeting.is_first:
+        return redirect("agreement_edit", mentorship.public_id)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise Http404
+    meetings = journal_meetings(mentorship)
+    meeting = next(m for m in meetings if m.pk == meeting.pk)
+    previous = previous_of(meeting, meetings)
+    previous_items = list(previous.reminder_items.all()) if previous else []
+    data = request.POST or None
+    adding = request.method == "POST" and "add_item" in request.POST
+    form = NotesForm(
+        data, previous_items=previous_items, initial={"version": meeting.version, **_notes_initial(meeting)}
+    )
+    items = reminder_item_formset(data, meeting=meeting, extra_rows=1 if adding else 0)
+    booking = OptionalBookingForm(data, prefix="next")
+    conflict = None
+    if request.method == "POST" and not adding:
+        if form.is_valid() and items.is_valid() and booking.is_valid():
+            try:
+                meeting_notes_save(
+                    meeting=meeting,
+                    reflection=form.cleaned_data["reflection"],
+                    summary=form.cleaned_data["summary"],
+                    base_version=form.cleaned_data["version"],
+                    ticked_item_ids=form.cleaned_data["done_items"],
+                    items=formset_items(items, {i.pk for i in meeting.reminder_items.all()}),
+                    next_meeting=booking.booking(),
+                )
+            except NotesConflict as error:
+                conflict = _conflict(form, error.current)
+            else:
+                messages.success(request, _("The notes are saved."))
+                return redirect("mentorship_detail", mentorship.public_id)
+        else:
+            messages.error(request, _("The notes were not saved. Check the fields marked below; your text is kept."))
+    return render(
+        request,
+        "mentoring_sessions/notes_form.html",
+        {
+            "mentorship": mentorship,
+            "meeting": meeting,
+            "previous": previous,
+            "agreement": agreement_of(mentorship),
+            "form": form,
+            "items": items,
+            "booking": booking,
+            "conflict": conflict,
+            **abilities(request.user, mentorship),
+        },
+    )
+
+
+def _notes_initial(meeting):
+    return {"reflection": meeting.reflection, "summary": meeting.summary}
+
+
+def _conflict(form, current):
+    form.data = form.data.copy()
+    form.data["version"] = current.version
+    return {
+        "at": current.notes_updated_at,
+        "fields": [
+            (form[name].label, getattr(current, name))
+            for name in ("reflection", "summary")
+            if getattr(current, name) != form.cleaned_data.get(name)
+        ],
+    }
+
+
+@require_POST
+@journal_view
+def comment_add_view(request, public_id):
+    meeting = meeting_or_404(request, public_id)
+    require(permissions.can_comment(request.user, meeting.mentorship), request, "comment")
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        comment_add(meeting=meeting, author=request.user, text=form.cleaned_data["text"])
+        messages.success(request, _("Your comment is saved."))
+        return redirect("meeting_detail", meeting.public_id)
+    return _detail_response(request, meeting, form, status=400)

@@ -1,0 +1,46 @@
+from django.shortcuts import render
+from django.utils import timezone
+
+from ..selectors import agreement_of, current_reminder_items, journal_meetings, next_booked_meeting, next_step
+from .access import abilities, mentorship_or_404
+from .decorators import journal_view
+
+
+def _journal_context(request, mentorship):
+    meetings = journal_meetings(mentorship)
+    now = timezone.now()
+    items_meeting, items = current_reminder_items(meetings)
+    return {
+        "mentorship": mentorship,
+        "agreement": agreement_of(mentorship),
+        "meetings": meetings,
+        "next_meeting": next_booked_meeting(meetings, now),
+        "remember_meeting": items_meeting,
+        "remember_items": items,
+        "todo": next_step(mentorship, request.user, meetings, now) if mentorship.role_of(request.user) else None,
+        "now": now,
+        **abilities(request.user, mentorship),
+    }
+
+
+@journal_view
+def mentorship_detail(request, public_id):
+    mentorship = mentorship_or_404(request, public_id)
+    return render(request, "mentoring_sessions/mentorship_detail.html", _journal_context(request, mentorship))
+
+
+@journal_view
+def journal_print(request, public_id):
+    """The whole journal laid out like the paper template."""
+    mentorship = mentorship_or_404(request, public_id)
+    context = _journal_context(request, mentorship)
+    context["meetings"] = list(reversed(context["meetings"]))
+    return render(request, "mentoring_sessions/journal_print.html", context)
+
+
+@journal_view
+def agreement_print(request, public_id):
+    mentorship = mentorship_or_404(request, public_id)
+    context = _journal_context(request, mentorship)
+    context["meetings"] = []
+    return render(request, "mentoring_sessions/journal_print.html", context)
