@@ -44,12 +44,41 @@ def pair_invitations_send(*, mentorship):
 
 
 @transaction.atomic
+def invitation_resend(*, mentorship):
+    """A new link for each party of the pair who has not yet set a password.
+
+    Returns the people invited. Those already registered get nothing: they
+    log in, or ask for a new password on the login page.
+    """
+    invited = []
+    for user in (mentorship.mentee, mentorship.mentor):
+        if user.is_active and not is_registered(user):
+            invitation_create(user=user, mentorship=mentorship)
+            invited.append(user)
+    return invited
+
+
+@transaction.atomic
 def invitation_accept(*, invitation, password):
     """Use the link once: set the password and mark the invitation used."""
-    claimed = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=timezone.now())
+    now = timezone.now()
+    claimed = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=now)
     if claimed != 1:
         return None
     user = invitation.user
+    # The person's other open links (another pair, a resend) would otherwise
+    # work as password-reset links for their remaining days.
+    Invitation.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
     user.set_password(password)
     user.save(update_fields=["password"])
+    _email_mark_verified(user)
     return user
+
+
+def _email_mark_verified(user):
+    """The link came by e-mail, so the address is proven: tell allauth."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email__iexact=user.email, defaults={"email": user.email, "verified": True, "primary": True}
+    )

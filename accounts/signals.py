@@ -1,0 +1,26 @@
+"""Log every login, failed login and logout on the security logger."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from .security import client_ip, security_log
+
+
+@receiver(user_logged_in, dispatch_uid="mentorskap_log_login")
+def log_login(sender, request, user, **kwargs):
+    security_log.info("login user=%s ip=%s", user.pk, client_ip(request))
+
+
+@receiver(user_logged_out, dispatch_uid="mentorskap_log_logout")
+def log_logout(sender, request, user, **kwargs):
+    security_log.info("logout user=%s ip=%s", getattr(user, "pk", None), client_ip(request))
+
+
+@receiver(user_login_failed, dispatch_uid="mentorskap_log_login_failed")
+def log_login_failed(sender, credentials, request=None, **kwargs):
+    # Django has already masked the password; people sometimes type a
+    # password into the address field, so only something shaped like an
+    # address is noted.
+    tried = str(credentials.get("email") or credentials.get("username") or "")
+    tried = tried[:254] if "@" in tried else "(not an e-mail address)"
+    security_log.warning("login failed login=%s ip=%s", tried, client_ip(request))
