@@ -200,6 +200,7 @@ class MentorshipAdmin(CoordinatorScopedAdmin):
     filter_horizontal = ["focus_areas"]
     readonly_fields = ["public_id", "created_at"]
     change_list_template = "admin/programs/mentorship/change_list.html"
+    actions = ["resend_invitations"]
     fieldsets = [
         (_("Mentor"), {"fields": ["mentor_email", "mentor_name", "mentor_organisation"]}),
         (_("Mentee"), {"fields": ["mentee_email", "mentee_name", "mentee_organisation"]}),
@@ -252,6 +253,22 @@ class MentorshipAdmin(CoordinatorScopedAdmin):
         super().save_related(request, form, formset, change)
         if getattr(form.instance, "_announce", False):
             mentorship_announce(mentorship=form.instance)
+
+    @admin.action(description=_("Resend invitation"), permissions=["change"])
+    def resend_invitations(self, request, queryset):
+        """A new invitation link for each party who has not yet set a password."""
+        from accounts.services import invitation_resend
+
+        invited = []
+        for mentorship in queryset.select_related("mentor", "mentee"):
+            invited += invitation_resend(mentorship=mentorship)
+        if invited:
+            messages.success(
+                request,
+                _("A new invitation was sent to %(people)s.") % {"people": ", ".join(str(u) for u in invited)},
+            )
+        else:
+            messages.info(request, _("Everyone in the selected pairs has already set a password; nothing was sent."))
 
     # --- CSV import -------------------------------------------------------
     def get_urls(self):
