@@ -21,6 +21,12 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"Skipped in CI, which must run every test: {report.longrepr}"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests log in hundreds of times; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def require(condition, reason):
     """Skip locally when a service or browser is missing; in CI that fails."""
     if not condition:

@@ -17,7 +17,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     name = factory.Faker("name", locale="sv_SE")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.django.Password(PASSWORD)
 
 
 class ProgramFactory(factory.django.DjangoModelFactory):
