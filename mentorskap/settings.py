@@ -205,6 +205,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 MENTORSKAP_DISPATCH_INTERVAL = env.float("MENTORSKAP_DISPATCH_INTERVAL", default=60.0)
+# The outbox: a claimed e-mail not sent within the lease goes back to the queue
+# (its worker died); each failure waits longer; after the attempts it is failed.
+MENTORSKAP_MAIL_LEASE_SECONDS = env.int("MENTORSKAP_MAIL_LEASE_SECONDS", default=300)
+MENTORSKAP_MAIL_RETRY_SECONDS = env.int("MENTORSKAP_MAIL_RETRY_SECONDS", default=60)
+MENTORSKAP_MAIL_MAX_ATTEMPTS = env.int("MENTORSKAP_MAIL_MAX_ATTEMPTS", default=5)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-mail": {
         "task": "mentoring_sessions.dispatch_due_mail",

@@ -1,0 +1,146 @@
+"""What a change to a meeting or an agreement tells people.
+
+Each function writes outbox rows in the caller's transaction, so the e-mail
+exists exactly when the change does: nothing is lost if the broker is down,
+and a rolled-back change sends nothing. The dispatcher (sessions.dispatch)
+sends the rows; a task is only kicked after commit to make that happen soon.
+
+Callers save the change and raise `meeting.sequence` first; the rows record
+that sequence, and a row whose meeting has changed since is never sent.
+"""
+
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from .models import MailKind, MailStatus, Meeting, OutgoingMail
+from .outbox import mail_enqueue, meeting_mail_cancel_pending
+
+LOCAL_TZ = ZoneInfo("Europe/Stockholm")
+# Several saves of the agreement in a row become one e-mail to the other party.
+AGREEMENT_MAIL_DELAY = timedelta(minutes=10)
+
+
+def meeting_booked_notify(*, meeting):
+    """Both parties get the invitation (.ics), and reminders are scheduled."""
+    _meeting_refresh_sequence(meeting)
+    _booking_change_enqueue(meeting=meeting, kind=MailKind.MEETING_BOOKED)
+    _reminders_enqueue(meeting=meeting)
+    _dispatch_soon()
+
+
+def meeting_moved_notify(*, meeting):
+    """The old invitation and reminders are void; both get the update."""
+    _meeting_refresh_sequence(meeting)
+    meeting_mail_cancel_pending(meeting=meeting)
+    _booking_change_enqueue(meeting=meeting, kind=MailKind.MEETING_MOVED)
+    _reminders_enqueue(meeting=meeting)
+    _dispatch_soon()
+
+
+def meeting_cancelled_notify(*, meeting):
+    """Nothing pending for the meeting goes out; both get a METHOD:CANCEL."""
+    _meeting_refresh_sequence(meeting)
+    meeting_mail_cancel_pending(meeting=meeting)
+    _booking_change_enqueue(meeting=meeting, kind=MailKind.MEETING_CANCELLED)
+    _dispatch_soon()
+
+
+def agreement_changed_notify(*, agreement, changed_by):
+    """Tell the other party the agreement changed, at most once per burst of edits."""
+    mentorship = agreement.mentorship
+    recipient = mentorship.other_party(changed_by)
+    already_pending = OutgoingMail.objects.filter(
+        kind=MailKind.AGREEMENT_CHANGED, mentorship=mentorship, recipient=recipient, status=MailStatus.PENDING
+    ).exists()
+    if already_pending:
+        return None
+    row = mail_enqueue(
+        recipient=recipient,
+        kind=MailKind.AGREEMENT_CHANGED,
+        mentorship=mentorship,
+        due_at=timezone.now() + AGREEMENT_MAIL_DELAY,
+        context={"changed_by": changed_by.pk, "version": agreement.version},
+    )
+    return row
+
+
+def reminder_due_times(*, starts_at, days_before, hours_before):
+    """The reminders' due times in UTC, as (lead, due_at) pairs.
+
+    "N days before" is the same local clock time (Europe/Stockholm) N days
+    earlier, also across a change to or from summer time: a meeting at 10:00
+    on Sunday 29 March 2026 is reminded at 10:00 on Friday 27 March, which is
+    47 hours before, not 48. This is on purpose, people think in clock time.
+    Aware datetime arithmetic in Python keeps the wall clock and recomputes the
+    offset, which is exactly that. A local time that does not exist (the hour
+    skipped in March) resolves to the offset before the change.
+    "N hours before" is absolute: N hours of real time before the start.
+    """
+    due = []
+    if days_before:
+        local_start = starts_at.astimezone(LOCAL_TZ)
+        due.append((f"days:{days_before}", (local_start - timedelta(days=days_before)).astimezone(UTC)))
+    if hours_before:
+        # In UTC: arithmetic on a local time would be wall-clock arithmetic.
+        due.append((f"hours:{hours_before}", starts_at.astimezone(UTC) - timedelta(hours=hours_before)))
+    return due
+
+
+def _meeting_refresh_sequence(meeting):
+    """Record the sequence the database has: a caller that raised it with an
+    F() expression still has the old number in memory, and rows written with
+    it would look stale and never be sent."""
+    meeting.sequence = Meeting.objects.filter(pk=meeting.pk).values_list("sequence", flat=True).get()
+
+
+def _parties(meeting):
+    mentorship = meeting.mentorship
+    return mentorship, (mentorship.mentee, mentorship.mentor)
+
+
+def _booking_change_enqueue(*, meeting, kind):
+    mentorship, parties = _parties(meeting)
+    for person in parties:
+        mail_enqueue(
+            recipient=person,
+            kind=kind,
+            mentorship=mentorship,
+            meeting=meeting,
+            # Calling twice for the same change writes one e-mail.
+            dedupe_key=f"{kind}:{meeting.pk}:{meeting.sequence}:{person.pk}",
+        )
+
+
+def _reminders_enqueue(*, meeting):
+    if meeting.starts_at is None:
+        return
+    mentorship, parties = _parties(meeting)
+    program = mentorship.program
+    now = timezone.now()
+    for lead, due_at in reminder_due_times(
+        starts_at=meeting.starts_at,
+        days_before=program.reminder_days_before,
+        hours_before=program.reminder_hours_before,
+    ):
+        # A reminder already due when the meeting is booked would only repeat
+        # the invitation that goes out now.
+        if due_at <= now:
+            continue
+        for person in parties:
+            mail_enqueue(
+                recipient=person,
+                kind=MailKind.MEETING_REMINDER,
+                mentorship=mentorship,
+                meeting=meeting,
+                due_at=due_at,
+                context={"lead": lead},
+                dedupe_key=f"reminder:{meeting.pk}:{meeting.sequence}:{lead}:{person.pk}",
+            )
+
+
+def _dispatch_soon():
+    from .tasks import dispatch_after_commit
+
+    dispatch_after_commit()

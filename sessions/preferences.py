@@ -1,0 +1,55 @@
+"""Notification preferences: read, change, and the signed one-click link.
+
+The link in every e-mail carries a signature of the person's id, so the page
+opens without logging in (people read mail on phones where they are not
+logged in). It only ever lets someone turn reminders and nudges on or off.
+"""
+
+from django.core import signing
+
+from .models import MailKind, NotificationPreferences
+
+TOKEN_SALT = "mentorskap.notification-preferences"
+# A link in an old e-mail should still work; a year covers any mailbox habit.
+TOKEN_MAX_AGE = 365 * 24 * 3600
+
+REMINDER_KINDS = frozenset({MailKind.MEETING_REMINDER})
+NUDGE_KINDS = frozenset({MailKind.NUDGE_NOTES, MailKind.NUDGE_BOOKING, MailKind.COORDINATOR_DIGEST})
+
+
+def preferences_token(user):
+    return signing.dumps({"u": user.pk}, salt=TOKEN_SALT, compress=True)
+
+
+def preferences_user_id_from_token(token):
+    """The user id the token was made for, or None if it is forged or too old."""
+    try:
+        data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    user_id = data.get("u") if isinstance(data, dict) else None
+    return user_id if isinstance(user_id, int) else None
+
+
+def preferences_for(user):
+    """The person's preferences; unsaved defaults (all on) if they never chose."""
+    try:
+        return NotificationPreferences.objects.get(user=user)
+    except NotificationPreferences.DoesNotExist:
+        return NotificationPreferences(user=user)
+
+
+def preferences_update(*, user, reminders, nudges):
+    prefs, _created = NotificationPreferences.objects.update_or_create(
+        user=user, defaults={"reminders": reminders, "nudges": nudges}
+    )
+    return prefs
+
+
+def mail_kind_allowed(*, kind, prefs):
+    """Whether the person's choices let this kind of e-mail go out."""
+    if kind in REMINDER_KINDS:
+        return prefs.reminders
+    if kind in NUDGE_KINDS:
+        return prefs.nudges
+    return True
