@@ -1,0 +1,215 @@
+"""Security headers, CSP without inline script, production settings and
+`check --deploy`."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.urls import reverse
+
+from accounts.services import invitation_create
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def csp_directives(response):
+    header = response["Content-Security-Policy"]
+    return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
+
+
+def test_csp_allows_only_our_own_scripts_and_styles(client, db):
+    response = client.get(reverse("account_login"))
+    directives = csp_directives(response)
+    assert directives["script-src"] == ["'self'"]
+    assert directives["style-src"] == ["'self'"]
+    assert directives["default-src"] == ["'self'"]
+    assert directives["object-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+    assert "'unsafe-eval'" not in response["Content-Security-Policy"]
+
+
+def test_frame_referrer_and_sniffing_headers(client, db):
+    response = client.get(reverse("account_login"))
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+class ScriptAndStyleFinder(HTMLParser):
+    """Collects what a CSP of 'self' would block: inline scripts, inline
+    event handlers, style attributes and style elements."""
+
+    def __init__(self):
+        super().__init__()
+        self.problems = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and not attrs.get("src") and attrs.get("type") not in ("application/json",):
+            self.problems.append(f"inline <script> {attrs}")
+        if tag == "style":
+            self.problems.append("<style> element")
+        if "style" in attrs:
+            self.problems.append(f"style attribute on <{tag}>")
+        self.problems += [f"{name} handler on <{tag}>" for name in attrs if name.startswith("on")]
+        href = attrs.get("href") or ""
+        if href.strip().lower().startswith("javascript:"):
+            self.problems.append(f"javascript: link on <{tag}>")
+
+
+def inline_code(html):
+    finder = ScriptAndStyleFinder()
+    finder.feed(html)
+    return finder.problems
+
+
+@pytest.fixture
+def verified_mentee(mentee):
+    EmailAddress.objects.create(user=mentee, email=mentee.email, verified=True, primary=True)
+    return mentee
+
+
+ANONYMOUS_PAGES = [
+    "account_login",
+    "account_request_login_code",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_signup",
+]
+ACCOUNT_PAGES = [
+    "home",
+    "account_email",
+    "account_change_password",
+    "account_logout",
+    "mfa_index",
+    "mfa_activate_totp",
+    "usersessions_list",
+]
+
+
+@pytest.mark.parametrize("name", ANONYMOUS_PAGES)
+def test_anonymous_pages_have_no_inline_code(client, db, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert inline_code(response.content.decode()) == []
+
+
+@pytest.mark.parametrize("name", ACCOUNT_PAGES)
+def test_account_pages_have_no_inline_code(client, verified_mentee, name):
+    client.force_login(verified_mentee)
+    response = client.get(reverse(name), follow=True)
+    assert response.status_code == 200
+    assert inline_code(response.content.decode()) == []
+
+
+def test_invitation_pages_have_no_inline_code(client, mentorship, django_user_model):
+    person = django_user_model.objects.create_user("ny@example.org")
+    invitation = invitation_create(user=person, mentorship=mentorship)
+    url = reverse("invitation_accept", args=[invitation.public_id])
+    assert inline_code(client.get(url).content.decode()) == []
+    invitation.used_at = invitation.created_at
+    invitation.save()
+    response = client.get(url)
+    assert response.status_code == 410
+    assert inline_code(response.content.decode()) == []
+
+
+def test_our_templates_carry_no_inline_script():
+    """Every template we write, rendered or not (e-mail templates aside)."""
+    offenders = []
+    for path in (BASE_DIR / "templates").rglob("*.html"):
+        if "emails" in path.parts:
+            continue
+        text = path.read_text()
+        for match in re.finditer(r"<script\b([^>]*)>", text):
+            if "src=" not in match.group(1) and "application/json" not in match.group(1):
+                offenders.append(str(path.relative_to(BASE_DIR)))
+        if re.search(r"\sstyle=\"|\son[a-z]+=\"", text):
+            offenders.append(f"{path.relative_to(BASE_DIR)} (inline style or handler)")
+    assert offenders == []
+
+
+def test_logout_is_never_a_get(client, mentee):
+    client.force_login(mentee)
+    response = client.get(reverse("account_logout"))
+    assert response.status_code == 200  # a confirmation page with a POST form
+    assert client.get(reverse("account_email")).status_code == 200  # still logged in
+    assert client.post(reverse("account_logout")).status_code == 302
+    assert client.get(reverse("account_email")).status_code == 302
+
+
+def test_forms_carry_a_csrf_token(client, verified_mentee):
+    for name in ("account_login", "account_request_login_code", "account_reset_password"):
+        assert "csrfmiddlewaretoken" in client.get(reverse(name)).content.decode(), name
+    client.force_login(verified_mentee)
+    for name in ("account_email", "account_change_password", "account_logout", "usersessions_list"):
+        assert "csrfmiddlewaretoken" in client.get(reverse(name)).content.decode(), name
+
+
+def test_a_post_without_csrf_token_is_refused(db):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(reverse("account_login"), {"login": "a@example.org", "password": "x"})
+    assert response.status_code == 403
+
+
+# --- production settings, in a fresh process --------------------------------
+
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "prod-test-" + "k3y" * 20 + "-Zq9!xW2#vB7$",
+    "DJANGO_ALLOWED_HOSTS": "mentorskap.example.org",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def run_with_production_env(*args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MENTORSKAP_"))}
+    env.update(PRODUCTION_ENV)
+    return subprocess.run([sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_check_deploy_reports_nothing_with_production_settings():
+    result = run_with_production_env("manage.py", "check", "--deploy", "--fail-level", "DEBUG")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout + result.stderr, result.stdout + result.stderr
+
+
+def test_production_cookies_are_secure_and_http_only():
+    script = (
+        "import json, django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mentorskap.settings');"
+        "django.setup(); from django.conf import settings as s;"
+        "print(json.dumps({k: getattr(s, k) for k in ("
+        "'DEBUG', 'SESSION_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', 'CSRF_COOKIE_SECURE', 'CSRF_COOKIE_HTTPONLY',"
+        "'SECURE_SSL_REDIRECT', 'SECURE_HSTS_SECONDS', 'SESSION_COOKIE_AGE', 'SESSION_SAVE_EVERY_REQUEST',"
+        "'ACCOUNT_LOGOUT_ON_GET', 'ACCOUNT_PREVENT_ENUMERATION', 'X_FRAME_OPTIONS')}))"
+    )
+    result = run_with_production_env("-c", script)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["DEBUG"] is False
+    assert values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"]
+    assert values["SESSION_COOKIE_HTTPONLY"] and values["CSRF_COOKIE_HTTPONLY"]
+    assert values["SECURE_SSL_REDIRECT"] and values["SECURE_HSTS_SECONDS"] >= 31536000
+    # Inactivity expiry: two weeks from the last request.
+    assert values["SESSION_COOKIE_AGE"] == 14 * 24 * 3600 and values["SESSION_SAVE_EVERY_REQUEST"]
+    assert values["ACCOUNT_LOGOUT_ON_GET"] is False and values["ACCOUNT_PREVENT_ENUMERATION"] is True
+    assert values["X_FRAME_OPTIONS"] == "DENY"
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env_backup = PRODUCTION_ENV.pop("DJANGO_SECRET_KEY")
+    try:
+        result = run_with_production_env("manage.py", "check")
+    finally:
+        PRODUCTION_ENV["DJANGO_SECRET_KEY"] = env_backup
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
