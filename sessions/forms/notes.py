@@ -50,9 +50,14 @@ def reminder_item_formset(data=None, *, meeting, extra_rows=0):
     """The meeting's "kom ihåg" list as a formset: works without JavaScript
     (empty rows to fill in, a box to remove); JavaScript adds rows."""
     initial = [{"id": item.pk, "text": item.text} for item in meeting.reminder_items.all()]
-    formset = ReminderItemFormSet(data, initial=initial, prefix="items")
-    formset.extra = 2 + extra_rows
-    return formset
+    if data is not None and extra_rows:
+        # "Lägg till" without JavaScript: the same rows again, plus one.
+        data = data.copy()
+        total = "items-TOTAL_FORMS"
+        count = data.get(total, "")
+        count = int(count) if count.isdigit() else 0
+        data[total] = str(min(count + extra_rows, MAX_ITEMS))
+    return ReminderItemFormSet(data, initial=initial, prefix="items")
 
 
 def formset_items(formset, own_ids):

@@ -1,0 +1,314 @@
+"""Bad input to every journal form: clear messages, nothing saved is lost."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions.forms import BookingForm
+from sessions.models import Agreement, AgreementVersion, Meeting, MeetingStatus, ReminderItem
+from tests.factories import AgreementFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+AGREEMENT_FIELDS = {
+    "purpose_and_goals": "Bli tryggare som ordförande.",
+    "roles": "Jag driver, mentorn stöttar.",
+    "communication": "Mejl, svar inom en vecka.",
+    "areas": "Styrelsearbete.",
+    "confidentiality": "private",
+    "confidentiality_notes": "",
+    "meeting_arrangements": "Var fjärde vecka.",
+    "costs": "Var och en betalar sitt.",
+    "summary": "Bra start.",
+}
+
+
+def agreement_post(client, mentorship, version=0, **overrides):
+    data = {**AGREEMENT_FIELDS, "version": version, **overrides}
+    return client.post(reverse("agreement_edit", args=[mentorship.public_id]), data)
+
+
+def future(days=10, hour=18):
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return day.isoformat(), f"{hour:02d}:00"
+
+
+def test_mentee_saves_the_agreement_and_books_meeting_two(client_for, mentee, mentorship):
+    day, start = future()
+    response = agreement_post(
+        client_for(mentee),
+        mentorship,
+        **{"next-date": day, "next-start_time": start, "next-end_time": "19:30", "next-location": "Zoom"},
+    )
+    assert response.status_code == 302
+    agreement = Agreement.objects.get(mentorship=mentorship)
+    assert agreement.purpose_and_goals == AGREEMENT_FIELDS["purpose_and_goals"]
+    assert agreement.version == 1
+    first, second = mentorship.meetings.order_by("number")
+    assert (first.number, first.status) == (1, MeetingStatus.HELD)
+    assert (second.number, second.status, second.location) == (2, MeetingStatus.BOOKED, "Zoom")
+    assert timezone.localtime(second.starts_at).strftime("%H:%M") == "18:00"
+    mentorship.refresh_from_db()
+    assert mentorship.status == "active"
+
+
+@pytest.mark.parametrize(
+    "overrides,field",
+    [
+        ({"purpose_and_goals": "x" * 10001}, "purpose_and_goals"),
+        ({"confidentiality": "everyone"}, "confidentiality"),
+        ({"version": ""}, "version"),
+        ({"focus_areas": ["999999"]}, "focus_areas"),
+    ],
+)
+def test_bad_agreement_input_keeps_the_text(client_for, mentee, mentorship, overrides, field):
+    response = agreement_post(client_for(mentee), mentorship, **{**overrides, "roles": "Min långa text om roller"})
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert "Min långa text om roller" in response.content.decode()
+    assert not Agreement.objects.filter(mentorship=mentorship, version__gt=0).exists()
+
+
+def test_focus_areas_of_another_program_are_refused(client_for, mentee, mentorship, other_program):
+    from programs.models import FocusArea
+
+    foreign = FocusArea.objects.create(name="Annat programs område", kind="individuals")
+    other_program.focus_areas.add(foreign)
+    response = agreement_post(client_for(mentee), mentorship, focus_areas=[foreign.pk])
+    assert "focus_areas" in response.context["form"].errors
+
+
+def test_html_and_script_are_stored_as_text_and_escaped(client_for, mentee, mentor, mentorship):
+    script = "<script>alert('x')</script>"
+    agreement_post(client_for(mentee), mentorship, purpose_and_goals=script)
+    html = client_for(mentor).get(reverse("mentorship_detail", args=[mentorship.public_id])).content.decode()
+    assert script not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+
+
+def test_a_bad_booking_saves_nothing_and_explains(client_for, mentee, mentorship):
+    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    response = agreement_post(client_for(mentee), mentorship, **{"next-date": yesterday, "next-start_time": "18:00"})
+    assert response.status_code == 200
+    assert "date" in response.context["booking"].errors
+    assert not Agreement.objects.filter(mentorship=mentorship, version__gt=0).exists()
+    assert not mentorship.meetings.exists()
+
+
+def test_second_writer_sees_the_conflict_and_loses_nothing(client_for, mentee, mentor, mentorship):
+    client = client_for(mentee)
+    agreement_post(client, mentorship, version=0, roles="Första versionen")
+    response = agreement_post(client, mentorship, version=0, roles="Andra skrivarens text")
+    assert response.status_code == 200
+    assert response.context["conflict"]
+    html = response.content.decode()
+    assert "Första versionen" in html and "Andra skrivarens text" in html
+    assert Agreement.objects.get(mentorship=mentorship).roles == "Första versionen"
+    # Saving again from the shown version merges on purpose.
+    agreement_post(client, mentorship, version=1, roles="Sammanslagen text")
+    agreement = Agreement.objects.get(mentorship=mentorship)
+    assert (agreement.roles, agreement.version) == ("Sammanslagen text", 2)
+    assert list(AgreementVersion.objects.filter(agreement=agreement).values_list("version", flat=True)) == [2, 1]
+
+
+def test_confirmation_is_cleared_by_a_change_and_the_other_party_is_told(client_for, mentee, mentor, mentorship):
+    from sessions.models import MailKind, OutgoingMail
+
+    agreement_post(client_for(mentee), mentorship, version=0)
+    client_for(mentor).post(reverse("agreement_confirm", args=[mentorship.public_id]), {"version": 1})
+    client_for(mentee).post(reverse("agreement_confirm", args=[mentorship.public_id]), {"version": 1})
+    agreement = Agreement.objects.get(mentorship=mentorship)
+    assert agreement.is_confirmed
+    page = client_for(mentee).get(reverse("mentorship_detail", args=[mentorship.public_id])).content.decode()
+    assert mentor.display_name in page and "✓" in page
+    agreement_post(client_for(mentee), mentorship, version=1, costs="Föreningen betalar resor.")
+    agreement.refresh_from_db()
+    assert agreement.mentor_confirmed_at is None and agreement.mentee_confirmed_at is None
+    assert OutgoingMail.objects.filter(kind=MailKind.AGREEMENT_CHANGED, recipient=mentor).exists()
+
+
+def test_confirming_an_outdated_version_is_refused(client_for, mentee, mentor, mentorship):
+    agreement_post(client_for(mentee), mentorship, version=0)
+    agreement_post(client_for(mentee), mentorship, version=1, costs="Nytt")
+    client_for(mentor).post(reverse("agreement_confirm", args=[mentorship.public_id]), {"version": 1})
+    assert Agreement.objects.get(mentorship=mentorship).mentor_confirmed_at is None
+
+
+def test_every_version_can_be_viewed(client_for, mentee, mentor, mentorship):
+    agreement_post(client_for(mentee), mentorship, version=0, roles="Version ett")
+    agreement_post(client_for(mentee), mentorship, version=1, roles="Version två")
+    page = client_for(mentor).get(reverse("agreement_version_detail", args=[mentorship.public_id, 1]))
+    assert "Version ett" in page.content.decode()
+    assert (
+        client_for(mentor).get(reverse("agreement_version_detail", args=[mentorship.public_id, 9])).status_code == 404
+    )
+
+
+# --- Notes of a follow-up meeting ------------------------------------------
+
+
+@pytest.fixture
+def held_meeting(mentorship):
+    AgreementFactory(mentorship=mentorship, summary="Vi började.")
+    first = MeetingFactory(mentorship=mentorship, number=1, status=MeetingStatus.HELD, starts_at=None, ends_at=None)
+    ReminderItem.objects.create(meeting=first, text="Läsa stadgarna")
+    ReminderItem.objects.create(meeting=first, text="Ringa kassören")
+    past = timezone.now() - dt.timedelta(days=1)
+    return MeetingFactory(mentorship=mentorship, number=2, starts_at=past, ends_at=past + dt.timedelta(hours=1))
+
+
+def notes_post(client, meeting, version=0, items=(), **extra):
+    data = {
+        "version": version,
+        "reflection": "Jag har läst stadgarna.",
+        "summary": "Vi pratade om delegering.",
+        "items-TOTAL_FORMS": len(items),
+        "items-INITIAL_FORMS": 0,
+        "items-MIN_NUM_FORMS": 0,
+        "items-MAX_NUM_FORMS": 20,
+    }
+    for index, text in enumerate(items):
+        data[f"items-{index}-text"] = text
+    data.update(extra)
+    return client.post(reverse("meeting_notes", args=[meeting.public_id]), data)
+
+
+def test_notes_tick_off_last_time_add_items_mark_held_and_book(client_for, mentee, mentorship, held_meeting):
+    first_items = list(mentorship.meetings.get(number=1).reminder_items.all())
+    day, start = future(days=20)
+    response = notes_post(
+        client_for(mentee),
+        held_meeting,
+        items=["Skissa ansvarskort", "", "Boka kassören"],
+        done_items=[first_items[0].pk],
+        **{"next-date": day, "next-start_time": start},
+    )
+    assert response.status_code == 302
+    held_meeting.refresh_from_db()
+    assert held_meeting.status == MeetingStatus.HELD
+    assert held_meeting.summary == "Vi pratade om delegering."
+    assert [i.text for i in held_meeting.reminder_items.all()] == ["Skissa ansvarskort", "Boka kassören"]
+    assert [i.done for i in first_items[0].meeting.reminder_items.order_by("id")] == [True, False]
+    assert mentorship.meetings.get(number=3).status == MeetingStatus.BOOKED
+
+
+def test_notes_can_remove_an_item(client_for, mentee, held_meeting):
+    item = ReminderItem.objects.create(meeting=held_meeting, text="Ta bort mig")
+    data = {"items-0-id": item.pk, "items-0-DELETE": "on"}
+    notes_post(client_for(mentee), held_meeting, items=["Ta bort mig"], **data)
+    assert not ReminderItem.objects.filter(pk=item.pk).exists()
+
+
+def test_notes_cannot_touch_another_meetings_items(client_for, mentee, held_meeting, other_mentorship):
+    foreign_meeting = MeetingFactory(mentorship=other_mentorship, number=2)
+    foreign = ReminderItem.objects.create(meeting=foreign_meeting, text="Någon annans")
+    notes_post(
+        client_for(mentee),
+        held_meeting,
+        items=["Min egen"],
+        done_items=[foreign.pk],
+        **{"items-0-id": foreign.pk, "items-0-DELETE": "on"},
+    )
+    foreign.refresh_from_db()
+    assert foreign.text == "Någon annans" and not foreign.done
+
+
+@pytest.mark.parametrize(
+    "extra,where",
+    [
+        ({"summary": "y" * 20001}, "form"),
+        ({"items-0-text": "z" * 301}, "items"),
+        ({"next-date": "2027-03-28", "next-start_time": "02:30"}, "booking"),
+        ({"next-start_time": "18:00"}, "booking"),
+    ],
+)
+def test_bad_notes_input_keeps_the_text(client_for, mentee, held_meeting, extra, where):
+    response = notes_post(client_for(mentee), held_meeting, items=["x"], reflection="Min reflektion", **extra)
+    assert response.status_code == 200
+    context = response.context
+    errors = {"form": context["form"].errors, "items": context["items"].errors, "booking": context["booking"].errors}
+    assert any(errors[where]) if where == "items" else errors[where]
+    assert "Min reflektion" in response.content.decode()
+    held_meeting.refresh_from_db()
+    assert held_meeting.version == 0 and held_meeting.reflection == ""
+
+
+def test_add_row_without_javascript_keeps_what_was_typed(client_for, mentee, held_meeting):
+    response = notes_post(client_for(mentee), held_meeting, items=["Första"], add_item="1")
+    assert response.status_code == 200
+    assert len(response.context["items"].forms) >= 2
+    assert "Första" in response.content.decode()
+
+
+def test_notes_conflict(client_for, mentee, held_meeting):
+    client = client_for(mentee)
+    notes_post(client, held_meeting, version=0, summary="Först sparat")
+    response = notes_post(client, held_meeting, version=0, summary="Andra fliken")
+    assert response.context["conflict"]
+    held_meeting.refresh_from_db()
+    assert held_meeting.summary == "Först sparat"
+
+
+def test_comment_form_rejects_empty_and_too_long(client_for, mentor, held_meeting):
+    url = reverse("comment_add", args=[held_meeting.public_id])
+    assert client_for(mentor).post(url, {"text": ""}).status_code == 400
+    assert client_for(mentor).post(url, {"text": "k" * 5001}).status_code == 400
+    assert not held_meeting.comments.exists()
+
+
+# --- Booking on its own -----------------------------------------------------
+
+
+def booking(day, start, end="", location="Storgatan 1"):
+    return BookingForm({"date": day, "start_time": start, "end_time": end, "location": location})
+
+
+@pytest.mark.parametrize(
+    "day,start,end,field",
+    [
+        ("2027-03-28", "02:30", "", "start_time"),  # the clocks jump from 02:00 to 03:00
+        ("2027-10-31", "02:30", "", "start_time"),  # 02:30 happens twice
+        ("", "18:00", "", "date"),
+        ("2026-13-01", "18:00", "", "date"),
+        ("not a date", "18:00", "", "date"),
+    ],
+)
+def test_booking_refuses_impossible_times(day, start, end, field):
+    form = booking(day, start, end)
+    assert not form.is_valid()
+    assert field in form.errors
+
+
+def test_booking_refuses_past_far_future_and_end_before_start():
+    assert "date" in booking((timezone.localdate() - dt.timedelta(days=2)).isoformat(), "10:00").errors
+    assert "date" in booking((timezone.localdate() + dt.timedelta(days=400)).isoformat(), "10:00").errors
+    day, start = future()
+    assert "end_time" in booking(day, start, "17:00").errors
+
+
+def test_booking_is_in_stockholm_time_and_cleans_line_breaks():
+    form = booking("2027-06-15", "18:00", "19:30", "Rum 1\r\nBcc: evil@example.org")
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["starts_at"].astimezone(dt.UTC).hour == 16  # CEST is UTC+2
+    assert "\n" not in form.cleaned_data["location"]
+
+
+def test_move_and_cancel(client_for, mentor, mentorship):
+    meeting = MeetingFactory(mentorship=mentorship, number=2)
+    day, start = future(days=12, hour=9)
+    client = client_for(mentor)
+    response = client.post(
+        reverse("meeting_move", args=[meeting.public_id]),
+        {"date": day, "start_time": start, "end_time": "10:00", "location": "Café"},
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.sequence, meeting.location) == (1, "Café")
+    assert client.get(reverse("meeting_cancel", args=[meeting.public_id])).status_code == 200
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.BOOKED  # GET changes nothing
+    client.post(reverse("meeting_cancel", args=[meeting.public_id]))
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.sequence) == (MeetingStatus.CANCELLED, 2)
+    assert client.get(reverse("meeting_move", args=[meeting.public_id])).status_code == 404

@@ -1,0 +1,78 @@
+"""Pages make a fixed number of queries, whatever the number of meetings."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions.models import Comment, Meeting, MeetingStatus, ReminderItem
+from tests.factories import AgreementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(mentorship, count):
+    """Give the pair `count` meetings, each with items and a comment."""
+    start = mentorship.meetings.count() + 2  # follow-up meetings: number 2 and after
+    base = timezone.now() - dt.timedelta(days=400)
+    for number in range(start, start + count):
+        when = base + dt.timedelta(days=7 * number)
+        meeting = Meeting.objects.create(
+            mentorship=mentorship,
+            number=number,
+            starts_at=when,
+            ends_at=when + dt.timedelta(hours=1),
+            status=MeetingStatus.HELD,
+            summary=f"Anteckning {number}",
+        )
+        ReminderItem.objects.create(meeting=meeting, text=f"Kom ihåg {number}")
+        Comment.objects.create(meeting=meeting, author=mentorship.mentor, text=f"Kommentar {number}")
+
+
+def pages(mentorship):
+    last = mentorship.meetings.order_by("-number").first()
+    return [
+        reverse("home"),
+        reverse("mentorship_detail", args=[mentorship.public_id]),
+        reverse("journal_print", args=[mentorship.public_id]),
+        reverse("agreement_edit", args=[mentorship.public_id]),
+        reverse("meeting_detail", args=[last.public_id]),
+        reverse("meeting_notes", args=[last.public_id]),
+        reverse("meeting_book", args=[mentorship.public_id]),
+    ]
+
+
+def count_queries(client, url):
+    client.get(url)  # warm up: the first request of a session records it (usersessions)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+@pytest.mark.parametrize("page", range(7))
+def test_query_count_is_the_same_at_1_and_50_meetings(client_for, mentee, mentorship, page):
+    AgreementFactory(mentorship=mentorship)
+    grow(mentorship, 1)
+    client = client_for(mentee)
+    url = pages(mentorship)[page]
+    with_one = count_queries(client, url)
+    grow(mentorship, 49)
+    url = pages(mentorship)[page]
+    with_fifty = count_queries(client, url)
+    assert with_one == with_fifty, url
+    assert with_fifty <= 15, url
+
+
+def test_coordinator_dashboard_query_count_is_fixed(client_for, coordinator, program):
+    from tests.factories import MentorshipFactory
+
+    client = client_for(coordinator)
+    MentorshipFactory(program=program)
+    few = count_queries(client, reverse("program_dashboard"))
+    for _ in range(20):
+        MentorshipFactory(program=program)
+    assert count_queries(client, reverse("program_dashboard")) == few
