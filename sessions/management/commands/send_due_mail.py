@@ -1,0 +1,26 @@
+"""Send the outbox's due e-mails once: for those who run cron instead of beat.
+
+    * * * * *  cd /srv/mentorskap && .venv/bin/python manage.py send_due_mail --nudges
+
+Safe to run beside beat, or twice at once: each e-mail still goes out once.
+"""
+
+from django.core.management.base import BaseCommand
+
+from sessions.dispatch import dispatch_due_mail
+from sessions.nudges import nudges_scan
+
+
+class Command(BaseCommand):
+    help = "Send the e-mails that are due (reminders, invitations, nudges), each exactly once."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--nudges", action="store_true", help="Also scan for nudges and digests first.")
+
+    def handle(self, *args, nudges=False, **options):
+        if nudges:
+            written = nudges_scan()
+            self.stdout.write("nudges written: " + ", ".join(f"{k}={v}" for k, v in written.items()))
+        counts = dispatch_due_mail()
+        summary = ", ".join(f"{k}={v}" for k, v in sorted(counts.items())) or "nothing due"
+        self.stdout.write(f"outbox: {summary}")

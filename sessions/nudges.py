@@ -1,0 +1,188 @@
+"""Gentle nudges when a mentorship stalls, and the coordinators' digest.
+
+The scan runs often (beat, hourly by default) and is idempotent: each nudge
+has a deduplication key naming the situation and the period, so however many
+times the scan runs, a nudge is written once. The dispatcher checks again at
+sending time that the nudge still applies (notes written, meeting booked).
+"""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Exists, Max, OuterRef, Q
+from django.utils import timezone
+
+from programs.models import Mentorship, MentorshipStatus, Program
+
+from .models import MailKind, Meeting, MeetingStatus, OutgoingMail
+from .outbox import mail_enqueue
+
+LOCAL_TZ = ZoneInfo("Europe/Stockholm")
+TOOK_PLACE = (MeetingStatus.BOOKED, MeetingStatus.HELD)
+# Meetings further back than this are not nudged about: the first scan after
+# an upgrade should not mail people about last year's meetings.
+NOTES_NUDGE_HORIZON = timedelta(days=28)
+
+
+def nudges_scan(*, now=None):
+    """Write the nudges and digests that are due now; returns how many were new."""
+    now = now or timezone.now()
+    return {
+        "notes": notes_nudges_enqueue(now=now),
+        "booking": booking_nudges_enqueue(now=now),
+        "digest": coordinator_digests_enqueue(now=now),
+    }
+
+
+def notes_nudges_enqueue(*, now):
+    """The mentee, when a meeting took place some days ago and has no notes."""
+    candidates = []
+    for program in Program.objects.only("pk", "notes_nudge_after_days"):
+        cutoff = now - timedelta(days=program.notes_nudge_after_days)
+        meetings = Meeting.objects.filter(
+            mentorship__program=program,
+            mentorship__status=MentorshipStatus.ACTIVE,
+            number__gt=1,  # meeting 1's notes are the agreement's summary
+            status__in=TOOK_PLACE,
+            starts_at__lte=cutoff,
+            starts_at__gt=cutoff - NOTES_NUDGE_HORIZON,
+            summary="",
+            reflection="",
+        ).select_related("mentorship__mentee")
+        candidates += [(f"nudge_notes:{m.pk}", m) for m in meetings]
+    return _enqueue_new(
+        candidates,
+        lambda key, meeting: mail_enqueue(
+            recipient=meeting.mentorship.mentee,
+            kind=MailKind.NUDGE_NOTES,
+            mentorship=meeting.mentorship,
+            meeting=meeting,
+            due_at=now,
+            dedupe_key=key,
+        ),
+    )
+
+
+def booking_nudges_enqueue(*, now):
+    """The mentee, when no next meeting is booked some days after the last one;
+    then once a week, at most the program's number of times."""
+    candidates = []
+    for mentorship in _active_mentorships_with_meeting_dates(now).filter(last_at__isnull=False, upcoming=False):
+        program = mentorship.program
+        overdue = now - mentorship.last_at - timedelta(days=program.booking_nudge_after_days)
+        if overdue < timedelta(0):
+            continue
+        week = overdue.days // 7  # 0 for the first nudge, 1 a week later, ...
+        if week >= program.booking_nudge_max:
+            continue
+        last = mentorship.last_at.strftime("%Y%m%dT%H%M%S")
+        candidates.append((f"nudge_booking:{mentorship.pk}:{last}:{week}", mentorship))
+    return _enqueue_new(
+        candidates,
+        lambda key, mentorship: mail_enqueue(
+            recipient=mentorship.mentee,
+            kind=MailKind.NUDGE_BOOKING,
+            mentorship=mentorship,
+            due_at=now,
+            dedupe_key=key,
+        ),
+    )
+
+
+def coordinator_digests_enqueue(*, now):
+    """Each coordinator, once a week, of the stalled pairs in their programs."""
+    year, week, _day = now.astimezone(LOCAL_TZ).isocalendar()
+    period = f"{year}-W{week:02d}"
+    stalled = stalled_mentorships(now=now)
+    if not stalled:
+        return 0
+    by_program = {}
+    for mentorship, reason in stalled:
+        by_program.setdefault(mentorship.program_id, []).append([mentorship.pk, reason])
+    links = Program.coordinators.through.objects.filter(program_id__in=by_program, user__is_active=True).select_related(
+        "user"
+    )
+    pairs_for = {}
+    for link in links.order_by("user_id", "program_id"):
+        pairs_for.setdefault(link.user, []).extend(by_program[link.program_id])
+    candidates = [(f"digest:{user.pk}:{period}", (user, pairs)) for user, pairs in pairs_for.items()]
+    return _enqueue_new(
+        candidates,
+        lambda key, item: mail_enqueue(
+            recipient=item[0], kind=MailKind.COORDINATOR_DIGEST, due_at=now, context={"pairs": item[1]}, dedupe_key=key
+        ),
+    )
+
+
+def stalled_mentorships(*, now):
+    """Active pairs with no meeting for the program's weeks (and none booked),
+    or no agreement the program's weeks after they started: (mentorship, reason)."""
+    today = now.astimezone(LOCAL_TZ).date()
+    stalled = []
+    for mentorship in _active_mentorships_with_meeting_dates(now).select_related("agreement"):
+        program = mentorship.program
+        started = mentorship.starts_on or mentorship.created_at.astimezone(LOCAL_TZ).date()
+        agreement = getattr(mentorship, "agreement", None)
+        if (agreement is None or agreement.version == 0) and started <= today - timedelta(
+            weeks=program.agreement_due_weeks
+        ):
+            stalled.append((mentorship, "no_agreement"))
+            continue
+        last = mentorship.last_at.astimezone(LOCAL_TZ).date() if mentorship.last_at else started
+        if not mentorship.upcoming and last <= today - timedelta(weeks=program.stalled_after_weeks):
+            stalled.append((mentorship, "no_meeting"))
+    return stalled
+
+
+def nudge_still_applies(row, *, now):
+    """At sending time: a nudge whose reason has gone away is not sent."""
+    if row.kind == MailKind.NUDGE_NOTES:
+        meeting = row.meeting
+        return meeting is not None and meeting.status in TOOK_PLACE and not meeting.has_notes
+    if row.kind == MailKind.NUDGE_BOOKING:
+        return not Meeting.objects.filter(
+            mentorship_id=row.mentorship_id, status=MeetingStatus.BOOKED, starts_at__gt=now
+        ).exists()
+    return True
+
+
+def digest_pairs(row):
+    """The digest's pairs as the e-mail shows them, read now."""
+    from .mail_render import url_or_home
+
+    wanted = dict(row.context.get("pairs", []))
+    mentorships = Mentorship.objects.filter(pk__in=wanted, status=MentorshipStatus.ACTIVE).select_related(
+        "program", "mentor", "mentee"
+    )
+    return [
+        {"mentorship": m, "reason": wanted[m.pk], "url": url_or_home("mentorship_detail", m.public_id)}
+        for m in sorted(mentorships, key=lambda m: (m.program.name, m.mentee.display_name))
+    ]
+
+
+def _active_mentorships_with_meeting_dates(now):
+    last_meeting = Max("meetings__starts_at", filter=Q(meetings__status__in=TOOK_PLACE, meetings__starts_at__lte=now))
+    upcoming = Meeting.objects.filter(mentorship=OuterRef("pk"), status=MeetingStatus.BOOKED, starts_at__gt=now)
+    return (
+        Mentorship.objects.filter(status=MentorshipStatus.ACTIVE)
+        .select_related("program", "mentee")
+        .annotate(last_at=last_meeting, upcoming=Exists(upcoming))
+    )
+
+
+def _enqueue_new(candidates, enqueue):
+    """Write the candidates whose key has no row yet. Looking the keys up first
+    keeps a scan that finds nothing new at one query, however often it runs;
+    the unique key still guards against two scans racing."""
+    if not candidates:
+        return 0
+    existing = set(
+        OutgoingMail.objects.filter(dedupe_key__in=[key for key, _item in candidates]).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    written = 0
+    for key, item in candidates:
+        if key not in existing and enqueue(key, item) is not None:
+            written += 1
+    return written

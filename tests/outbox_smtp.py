@@ -1,0 +1,88 @@
+"""A real SMTP server for the outbox tests (aiosmtpd, on 127.0.0.1).
+
+It records each message as the server received it (raw bytes, parsed), can
+refuse given recipients, and can hold every new conversation before MAIL FROM
+(to catch a sender between claiming and sending)."""
+
+import asyncio
+import email
+import email.policy
+import socket
+import threading
+import time
+
+from aiosmtpd.controller import Controller
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Recorder:
+    def __init__(self, refuse=()):
+        self.refuse = set(refuse)
+        self.messages = []
+        self.refused = 0
+        self.lock = threading.Lock()
+        self.released = threading.Event()
+        self.released.set()
+        self.held = 0
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if not self.released.is_set():
+            with self.lock:
+                self.held += 1
+            while not self.released.is_set():
+                await asyncio.sleep(0.05)
+            return "421 4.3.2 Closing after hold"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            with self.lock:
+                self.refused += 1
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append((tuple(envelope.rcpt_tos), envelope.original_content, message))
+        return "250 Message accepted for delivery"
+
+    def parsed(self):
+        with self.lock:
+            return [m for _rcpt, _raw, m in self.messages]
+
+    def wait_for(self, count, timeout=60):
+        """Wait until `count` messages have arrived; returns them (never fewer)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(self.messages) >= count:
+                return self.parsed()
+            time.sleep(0.1)
+        raise AssertionError(f"expected {count} e-mails, got {len(self.messages)}")
+
+
+class SMTPServer:
+    def __init__(self, refuse=()):
+        self.handler = Recorder(refuse=refuse)
+        self.port = free_port()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.handler.released.set()
+        self.controller.stop()
+
+    @property
+    def url(self):
+        return f"smtp://127.0.0.1:{self.port}"
