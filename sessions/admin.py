@@ -7,9 +7,11 @@ where the pair's confidentiality level shares it, for every admin user.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from programs import permissions
 from programs.admin_scope import CoordinatorScopedAdmin
 
-from .models import Agreement, Confidentiality, Meeting, OutgoingMail
+from .models import Agreement, Meeting, OutgoingMail
+from .selectors import agreement_of
 
 AGREEMENT_META = [
     "mentorship",
@@ -33,23 +35,23 @@ MEETING_META = ["mentorship", "number", "starts_at", "ends_at", "location", "sta
 MEETING_TEXT = ["reflection", "summary"]
 
 
-def _confidentiality_of(obj):
-    agreement = obj if isinstance(obj, Agreement) else getattr(obj.mentorship, "agreement", None)
-    return agreement.confidentiality if agreement else Confidentiality.PRIVATE
+class ConfidentialTextAdmin(CoordinatorScopedAdmin):
+    """Read-only in the admin: metadata always, text only where the pair's
+    confidentiality level shares it (programs.permissions decides)."""
 
-
-@admin.register(Agreement)
-class AgreementAdmin(CoordinatorScopedAdmin):
     program_lookup = "mentorship__program_id"
     read_only_for_coordinators = True
-    list_display = ["mentorship", "confidentiality", "is_confirmed", "updated_at"]
-    list_filter = ["confidentiality"]
-    list_select_related = ["mentorship__program", "mentorship__mentor", "mentorship__mentee"]
+    list_select_related = ["mentorship__program", "mentorship__mentor", "mentorship__mentee", "mentorship__agreement"]
+    meta_fields: list = []
+    text_fields: list = []
+
+    def text_readable(self, request, obj):
+        raise NotImplementedError
 
     def get_fields(self, request, obj=None):
-        if obj and _confidentiality_of(obj) in (Confidentiality.AGREEMENT, Confidentiality.OPEN):
-            return AGREEMENT_META + AGREEMENT_TEXT
-        return AGREEMENT_META
+        if obj is not None and self.text_readable(request, obj):
+            return self.meta_fields + self.text_fields
+        return self.meta_fields
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)
@@ -59,6 +61,17 @@ class AgreementAdmin(CoordinatorScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ConfidentialTextAdmin):
+    list_display = ["mentorship", "confidentiality", "is_confirmed", "updated_at"]
+    list_filter = ["confidentiality"]
+    meta_fields = AGREEMENT_META
+    text_fields = AGREEMENT_TEXT
+
+    def text_readable(self, request, obj):
+        return permissions.can_read_agreement(request.user, obj.mentorship, obj)
 
     @admin.display(description=_("confirmed by both"), boolean=True)
     def is_confirmed(self, obj):
@@ -66,26 +79,14 @@ class AgreementAdmin(CoordinatorScopedAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(CoordinatorScopedAdmin):
-    program_lookup = "mentorship__program_id"
-    read_only_for_coordinators = True
+class MeetingAdmin(ConfidentialTextAdmin):
     list_display = ["mentorship", "number", "starts_at", "status"]
     list_filter = ["status"]
-    list_select_related = ["mentorship__program", "mentorship__mentor", "mentorship__mentee"]
+    meta_fields = MEETING_META
+    text_fields = MEETING_TEXT
 
-    def get_fields(self, request, obj=None):
-        if obj and _confidentiality_of(obj) == Confidentiality.OPEN:
-            return MEETING_META + MEETING_TEXT
-        return MEETING_META
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.get_fields(request, obj)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    def text_readable(self, request, obj):
+        return permissions.can_read_notes(request.user, obj.mentorship, agreement_of(obj.mentorship))
 
 
 @admin.register(OutgoingMail)
