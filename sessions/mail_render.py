@@ -176,7 +176,7 @@ def _pair_notice_context(row, context):
 def _digest_context(row, context):
     from .nudges import digest_pairs
 
-    return {"pairs": digest_pairs(row)}
+    return {"pairs": digest_pairs(row), "object_url": url_or_home("program_dashboard")}
 
 
 _KIND_CONTEXT = {

@@ -1,0 +1,176 @@
+"""Nudges and the coordinators' digest: each once, however often the scan runs."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from programs.models import MentorshipStatus
+from sessions.dispatch import dispatch_due_mail
+from sessions.models import MailKind, MailStatus, MeetingStatus, OutgoingMail
+from sessions.nudges import nudges_scan
+from sessions.preferences import preferences_update
+from tests.factories import AgreementFactory, MeetingFactory, MentorshipFactory
+
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A clock the test moves: the scan and the dispatcher read it."""
+    state = {"now": timezone.now()}
+    monkeypatch.setattr(timezone, "now", lambda: state["now"])
+
+    class Clock:
+        @property
+        def now(self):
+            return state["now"]
+
+        def advance(self, delta):
+            state["now"] += delta
+
+    return Clock()
+
+
+def met(mentorship, days_ago, clock, **fields):
+    starts = clock.now - days_ago * DAY
+    return MeetingFactory(mentorship=mentorship, starts_at=starts, status=MeetingStatus.HELD, **fields)
+
+
+def kinds(**filters):
+    return sorted(OutgoingMail.objects.filter(**filters).values_list("kind", flat=True))
+
+
+def test_notes_nudge_to_the_mentee_once(mentorship, mentee, clock):
+    AgreementFactory(mentorship=mentorship)
+    meeting = met(mentorship, 4, clock, number=2)
+    MeetingFactory(mentorship=mentorship, number=3, starts_at=clock.now + 10 * DAY)  # booked: no booking nudge
+    for _ in range(100):
+        nudges_scan()
+    rows = OutgoingMail.objects.filter(kind=MailKind.NUDGE_NOTES)
+    assert [(r.recipient, r.meeting) for r in rows] == [(mentee, meeting)]
+
+
+def test_no_notes_nudge_before_the_program_days_or_with_notes(mentorship, clock):
+    AgreementFactory(mentorship=mentorship)
+    met(mentorship, 2, clock, number=2)
+    met(mentorship, 5, clock, number=3, summary="Vi pratade om styrelsearbete.")
+    nudges_scan()
+    assert not OutgoingMail.objects.filter(kind=MailKind.NUDGE_NOTES).exists()
+
+
+def test_notes_written_after_the_nudge_was_queued_cancel_it(mentorship, clock):
+    AgreementFactory(mentorship=mentorship)
+    meeting = met(mentorship, 4, clock, number=2)
+    nudges_scan()
+    meeting.summary = "Skrivet nu."
+    meeting.save()
+    dispatch_due_mail()
+    assert OutgoingMail.objects.get(kind=MailKind.NUDGE_NOTES).status == MailStatus.CANCELLED
+    assert not [m for m in mail.outbox if "notes" in m.subject.lower() or "anteckningar" in m.subject.lower()]
+
+
+def test_booking_nudge_weekly_at_most_three_times(mentorship, mentee, clock):
+    AgreementFactory(mentorship=mentorship)
+    met(mentorship, 13, clock, number=2, summary="ok")
+    for _ in range(100):
+        nudges_scan()
+    assert kinds(kind=MailKind.NUDGE_BOOKING) == []
+    sent_per_day = []
+    for _day in range(40):
+        clock.advance(DAY)
+        for _ in range(3):
+            nudges_scan()
+        sent_per_day.append(OutgoingMail.objects.filter(kind=MailKind.NUDGE_BOOKING).count())
+    assert sent_per_day[0] == 1  # day 14
+    assert sent_per_day[6] == 1 and sent_per_day[7] == 2  # day 21
+    assert sent_per_day[14] == 3  # day 28
+    assert sent_per_day[-1] == 3  # never a fourth
+    assert {r.recipient for r in OutgoingMail.objects.filter(kind=MailKind.NUDGE_BOOKING)} == {mentee}
+
+
+def test_booking_a_meeting_stops_booking_nudges(mentorship, clock):
+    AgreementFactory(mentorship=mentorship)
+    met(mentorship, 15, clock, number=2, summary="ok")
+    nudges_scan()
+    MeetingFactory(mentorship=mentorship, number=3, starts_at=clock.now + 3 * DAY)
+    dispatch_due_mail()
+    assert OutgoingMail.objects.get(kind=MailKind.NUDGE_BOOKING).status == MailStatus.CANCELLED
+    clock.advance(7 * DAY)
+    nudges_scan()
+    assert OutgoingMail.objects.filter(kind=MailKind.NUDGE_BOOKING).count() == 1
+
+
+def test_program_settings_change_the_periods(mentorship, program, clock):
+    program.booking_nudge_after_days = 5
+    program.booking_nudge_max = 1
+    program.save()
+    AgreementFactory(mentorship=mentorship)
+    met(mentorship, 6, clock, number=2, summary="ok")
+    nudges_scan()
+    clock.advance(14 * DAY)
+    nudges_scan()
+    assert OutgoingMail.objects.filter(kind=MailKind.NUDGE_BOOKING).count() == 1
+
+
+def test_coordinator_digest_weekly_lists_stalled_pairs(program, coordinator, mentorship, clock):
+    stalled = mentorship  # started 20 days ago, no agreement: stalled after 3 weeks
+    AgreementFactory(mentorship=MentorshipFactory(program=program))  # fine: agreement, started recently
+    clock.advance(2 * DAY)
+    nudges_scan()
+    digests = OutgoingMail.objects.filter(kind=MailKind.COORDINATOR_DIGEST)
+    assert [d.recipient for d in digests] == [coordinator]
+    assert digests[0].context["pairs"] == [[stalled.pk, "no_agreement"]]
+    for _ in range(100):
+        nudges_scan()
+    assert digests.all().count() == 1
+    clock.advance(7 * DAY)
+    nudges_scan()
+    assert digests.all().count() == 2
+
+
+def test_digest_no_meeting_for_six_weeks(program, coordinator, mentorship, clock):
+    AgreementFactory(mentorship=mentorship)
+    met(mentorship, 43, clock, number=1)
+    nudges_scan()
+    digest = OutgoingMail.objects.get(kind=MailKind.COORDINATOR_DIGEST)
+    assert digest.context["pairs"] == [[mentorship.pk, "no_meeting"]]
+    dispatch_due_mail()
+    sent = [m for m in mail.outbox if coordinator.email in m.to[0]]
+    assert len(sent) == 1 and mentorship.mentee.display_name in sent[0].body
+
+
+def test_no_digest_when_nothing_has_stalled_and_not_for_other_programs(
+    program, coordinator, other_coordinator, mentorship, clock
+):
+    AgreementFactory(mentorship=mentorship)
+    met(mentorship, 3, clock, number=1)
+    nudges_scan()
+    assert not OutgoingMail.objects.filter(kind=MailKind.COORDINATOR_DIGEST).exists()
+
+
+def test_ended_mentorships_are_not_nudged(mentorship, clock):
+    met(mentorship, 4, clock, number=2)
+    mentorship.status = MentorshipStatus.ENDED
+    mentorship.save()
+    nudges_scan()
+    assert not OutgoingMail.objects.exists()
+
+
+def test_nudges_turned_off_are_not_sent(mentorship, mentee, clock):
+    preferences_update(user=mentee, reminders=True, nudges=False)
+    AgreementFactory(mentorship=mentorship)
+    met(mentorship, 4, clock, number=2)
+    nudges_scan()
+    dispatch_due_mail()
+    assert not mail.outbox
+
+
+def test_scan_that_finds_nothing_new_is_cheap(mentorship, clock, django_assert_max_num_queries):
+    AgreementFactory(mentorship=mentorship)
+    met(mentorship, 4, clock, number=2)
+    nudges_scan()
+    programs = 1
+    with django_assert_max_num_queries(programs + 6):
+        nudges_scan()

@@ -1,0 +1,108 @@
+"""Every kind of e-mail renders in Swedish and English, as text and HTML,
+with absolute links to the page and to the signed settings page."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.services import invitation_create
+from sessions.mail_render import mail_render
+from sessions.models import MailKind, OutgoingMail
+from sessions.notifications import agreement_changed_notify, meeting_booked_notify
+from sessions.outbox import mail_enqueue
+from tests.factories import AgreementFactory, MeetingFactory
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+@pytest.fixture
+def meeting(mentorship):
+    starts = dt.datetime(2027, 3, 28, 10, 0, tzinfo=STOCKHOLM)  # the day summer time starts
+    return MeetingFactory(mentorship=mentorship, number=3, starts_at=starts, location="Föreningshuset & café")
+
+
+def rows_of_every_kind(mentorship, meeting, mentee, mentor, coordinator):
+    meeting_booked_notify(meeting=meeting)
+    agreement_changed_notify(agreement=AgreementFactory(mentorship=mentorship), changed_by=mentee)
+    invitation_create(user=mentor, mentorship=mentorship)
+    mail_enqueue(recipient=mentee, kind=MailKind.PAIR_NOTICE, mentorship=mentorship)
+    for kind in (MailKind.MEETING_MOVED, MailKind.MEETING_CANCELLED, MailKind.NUDGE_NOTES):
+        mail_enqueue(recipient=mentee, kind=kind, mentorship=mentorship, meeting=meeting)
+    mail_enqueue(recipient=mentee, kind=MailKind.NUDGE_BOOKING, mentorship=mentorship)
+    mail_enqueue(
+        recipient=coordinator, kind=MailKind.COORDINATOR_DIGEST, context={"pairs": [[mentorship.pk, "no_meeting"]]}
+    )
+    return OutgoingMail.objects.all()
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_every_kind_renders_with_links(mentorship, meeting, mentee, mentor, coordinator, settings, language):
+    settings.SITE_URL = "https://mentorskap.example.org"
+    for person in (mentee, mentor, coordinator):
+        person.language = language
+        person.save()
+    rows = rows_of_every_kind(mentorship, meeting, mentee, mentor, coordinator)
+    assert {r.kind for r in rows} == set(MailKind.values)
+    for row in rows:
+        message = mail_render(row)
+        html = message.alternatives[0][0]
+        assert message.subject and "\n" not in message.subject, row.kind
+        assert "{%" not in message.body and "{{" not in html
+        prefs_link = "https://mentorskap.example.org/notiser/"
+        assert prefs_link in message.body and prefs_link in html, row.kind
+        assert "&amp;" not in message.body, "plain text is not HTML-escaped"
+        if row.meeting_id:
+            url = "https://mentorskap.example.org" + reverse("meeting_detail", args=[meeting.public_id])
+            assert url in message.body and url in html, row.kind
+
+
+def test_meeting_mail_shows_local_time_place_and_other_party(mentorship, meeting, mentee, mentor):
+    mentee.language = "en"
+    mentee.save()
+    meeting_booked_notify(meeting=meeting)
+    message = mail_render(OutgoingMail.objects.get(recipient=mentee, kind=MailKind.MEETING_BOOKED))
+    assert "10:00" in message.subject and "10:00" in message.body
+    assert "Föreningshuset & café" in message.body and mentor.display_name in message.body
+    assert "Meeting 3" in message.body
+
+
+def test_booking_mail_carries_an_invitation_ics(mentorship, meeting, mentee):
+    meeting_booked_notify(meeting=meeting)
+    message = mail_render(OutgoingMail.objects.get(recipient=mentee, kind=MailKind.MEETING_BOOKED)).message()
+    parts = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert len(parts) == 1
+    assert parts[0].get_param("method") == "REQUEST"
+    assert parts[0].get_filename() == "invite.ics"
+    assert b"UID:" + str(meeting.public_id).encode() in parts[0].get_payload(decode=True)
+
+
+def test_reminders_and_nudges_offer_one_click_unsubscribe_booking_mail_does_not(mentorship, mentee):
+    meeting = MeetingFactory(mentorship=mentorship, starts_at=timezone.now() + dt.timedelta(days=5))
+    meeting_booked_notify(meeting=meeting)
+    reminder = mail_render(OutgoingMail.objects.filter(kind=MailKind.MEETING_REMINDER).first())
+    booked = mail_render(OutgoingMail.objects.filter(kind=MailKind.MEETING_BOOKED).first())
+    assert reminder.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "List-Unsubscribe" not in booked.extra_headers
+
+
+def test_invitation_mail_names_program_other_party_link_and_expiry(mentorship, mentor, mentee, settings):
+    settings.MENTORSKAP_INVITATION_DAYS = 14
+    mentor.language = "en"
+    mentor.save()
+    invitation = invitation_create(user=mentor, mentorship=mentorship)
+    message = mail_render(OutgoingMail.objects.get(kind=MailKind.INVITATION))
+    accept = settings.SITE_URL + reverse("invitation_accept", args=[invitation.public_id])
+    assert accept in message.body and accept in message.alternatives[0][0]
+    assert mentorship.program.name in message.body and mentee.display_name in message.body
+    assert "14 days" in message.body
+
+
+def test_swedish_is_the_default_language(mentorship, meeting, mentee):
+    mentee.language = "xx"
+    mentee.save()
+    meeting_booked_notify(meeting=meeting)
+    message = mail_render(OutgoingMail.objects.get(recipient=mentee, kind=MailKind.MEETING_BOOKED))
+    assert message.body  # rendered under LANGUAGE_CODE without error
