@@ -144,6 +144,8 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
 }
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# The login address stays until a new one is confirmed (see accounts.forms).
+ACCOUNT_FORMS = {"add_email": "accounts.forms.AddEmailForm"}
 # Open sign-up is off: people are invited by a coordinator.
 MENTORSKAP_OPEN_SIGNUP = env.bool("MENTORSKAP_OPEN_SIGNUP", default=False)
 MENTORSKAP_INVITATION_DAYS = env.int("MENTORSKAP_INVITATION_DAYS", default=14)
