@@ -161,6 +161,12 @@ SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=int(timedelta(
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: inactivity expiry
 SESSION_COOKIE_HTTPONLY = True
 
+# --- Cache ----------------------------------------------------------------
+# allauth keeps its rate limits (and the TOTP codes already used) in the cache.
+# With more than one web process, production points CACHE_URL at a shared
+# cache (e.g. redis://host:6379/1); otherwise each process counts on its own.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
