@@ -213,3 +213,16 @@ def test_production_refuses_to_start_without_a_secret_key():
         PRODUCTION_ENV["DJANGO_SECRET_KEY"] = env_backup
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_can_share_the_rate_limit_cache_between_processes():
+    script = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mentorskap.settings');"
+        "django.setup(); from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
+    )
+    PRODUCTION_ENV["CACHE_URL"] = "redis://127.0.0.1:6379/9"
+    try:
+        result = run_with_production_env("-c", script)
+    finally:
+        del PRODUCTION_ENV["CACHE_URL"]
+    assert result.stdout.strip().endswith("django.core.cache.backends.redis.RedisCache"), result.stderr
