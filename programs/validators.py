@@ -3,7 +3,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-ORGANISATION_NUMBER_RE = re.compile(r"^(\d{6})-?(\d{4})$")
+# ASCII only: \d would also accept other scripts' digits, e.g. full-width ones.
+ORGANISATION_NUMBER_RE = re.compile(r"^([0-9]{6})-?([0-9]{4})$")
 
 
 def luhn_ok(digits):
@@ -20,7 +21,7 @@ def normalise_organisation_number(value):
     match = ORGANISATION_NUMBER_RE.match((value or "").strip())
     if not match or not luhn_ok(match.group(1) + match.group(2)):
         raise ValidationError(
-            _("Enter a valid Swedish organisation number, e.g. 802012-3456."),
+            _("Enter a valid Swedish organisation number, e.g. 802012-3454."),
             code="invalid_organisation_number",
         )
     return f"{match.group(1)}-{match.group(2)}"
