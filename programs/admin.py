@@ -65,6 +65,10 @@ class MentorshipInline(CoordinatorScopedInline, admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False  # pairs are added on their own page, where people are invited
 
+    def get_queryset(self, request):
+        # Each row shows both people and links by the pair's name: one query, not three per pair.
+        return super().get_queryset(request).select_related("program", "mentor", "mentee")
+
 
 @admin.register(Program)
 class ProgramAdmin(CoordinatorScopedAdmin):
