@@ -4,6 +4,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -61,16 +62,31 @@ def _decode(data):
 
 
 def _reader(text):
-    try:
-        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return csv.DictReader(io.StringIO(text), dialect=dialect)
+    # The header row holds only column names, so the separator it uses is the
+    # file's (Swedish Excel writes semicolons). Sniffing the rows instead is
+    # fooled by short rows and guesses quoting rules wrongly.
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max((",", ";", "\t"), key=header.count)
+    return csv.DictReader(io.StringIO(text), delimiter=delimiter)
 
 
 def parse_pairs(data, user):
     """Read and validate a CSV file's bytes; nothing is saved here."""
-    reader = _reader(_decode(data))
+    try:
+        text = _decode(data)
+    except ValidationError as error:
+        return ImportResult([], [(1, error.messages[0])])
+    reader = _reader(text)
+    try:
+        return _parse_rows(reader, user)
+    except csv.Error as error:
+        # e.g. a field larger than the csv module's limit: report, do not crash.
+        return ImportResult(
+            [], [(reader.line_num, _("The file could not be read as CSV: %(error)s") % {"error": error})]
+        )
+
+
+def _parse_rows(reader, user):
     headers = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED if c not in headers]
     if missing:
@@ -79,8 +95,11 @@ def parse_pairs(data, user):
     programs = _programs_by_name(user)
     focus_areas = {fa.name.lower(): fa for fa in FocusArea.objects.all()}
     rows, errors, seen = [], [], set()
-    for line, raw in enumerate(reader, start=2):
-        if line - 1 > MAX_ROWS:
+    for count, raw in enumerate(reader, start=1):
+        # The reader's own count, so blank lines and line breaks inside
+        # quoted values do not shift the line numbers people see.
+        line = reader.line_num
+        if count > MAX_ROWS:
             errors.append((line, _("The file has more than %(max)s rows.") % {"max": MAX_ROWS}))
             break
         values = {c: (raw.get(c) or "").strip() for c in COLUMNS}
@@ -103,10 +122,21 @@ def _programs_by_name(user):
     return {p.name.lower(): p for p in qs.prefetch_related("focus_areas")}
 
 
+def _max_length(column):
+    # Names go into User.name: a longer one would fail on save (PostgreSQL).
+    if column in ("mentor_name", "mentee_name"):
+        return get_user_model()._meta.get_field("name").max_length
+    return MAX_FIELD
+
+
 def _row_problem(values, programs, focus_areas, seen):
     """The reason a row cannot be imported, or None."""
-    if any(len(v) > MAX_FIELD for v in values.values()):
-        return _("A value is longer than %(max)s characters.") % {"max": MAX_FIELD}
+    for column, value in values.items():
+        if len(value) > _max_length(column):
+            return _("The value in %(column)s is longer than %(max)s characters.") % {
+                "column": column,
+                "max": _max_length(column),
+            }
     program = programs.get(values["program"].lower())
     if program is None:
         return _("Unknown program: %(name)s") % {"name": values["program"] or "–"}
