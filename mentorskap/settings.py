@@ -195,6 +195,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- E-mail ---------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if env("EMAIL_URL", default="").startswith("filemail://"):
+    # django-environ drops the first part of the path (filemail:///tmp/mail
+    # would become "tmp/mail"); take PATH in filemail://PATH as written.
+    EMAIL_FILE_PATH = str(BASE_DIR / env("EMAIL_URL").removeprefix("filemail://").split("?")[0])
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mentorskap <noreply@mentorskap.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
