@@ -2,26 +2,80 @@
 (function () {
   "use strict";
 
-  // Drafts: text typed into a journal form is kept in this browser until it
-  // is saved, so a timed-out session or a closed tab loses nothing. A draft
-  // belongs to the version of the text it was started from; once the server
-  // has a newer version (the save went through), the draft is dropped.
+  // Drafts: what is typed or chosen in a journal form is kept in this browser
+  // until it is saved, so a timed-out session or a closed tab loses nothing.
+  // A draft belongs to the version of the text it was started from; once the
+  // server has a newer version (the save went through), the draft is dropped.
+  // Not dates and times: a restored booking could be sent twice.
+  var TEXT_TYPES = ["text"];
+  var CHOICE_TYPES = ["radio", "checkbox"];
+
   function draftKey(form) {
     return "mentorskap-draft:" + form.dataset.draft;
   }
 
-  function textFields(form) {
+  function fieldsOf(form, types) {
     return Array.prototype.filter.call(form.elements, function (el) {
-      return el.name && (el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && el.type === "text"));
+      if (!el.name) { return false; }
+      if (el.tagName === "TEXTAREA") { return types === TEXT_TYPES; }
+      return el.tagName === "INPUT" && types.indexOf(el.type) >= 0;
     });
   }
 
   function saveDraft(form) {
     var fields = {};
-    textFields(form).forEach(function (el) { fields[el.name] = el.value; });
+    var choices = {};
+    fieldsOf(form, TEXT_TYPES).forEach(function (el) { fields[el.name] = el.value; });
+    fieldsOf(form, CHOICE_TYPES).forEach(function (el) {
+      choices[el.name] = choices[el.name] || [];
+      if (el.checked) { choices[el.name].push(el.value); }
+    });
     try {
-      localStorage.setItem(draftKey(form), JSON.stringify({ version: form.dataset.draftVersion, fields: fields }));
+      localStorage.setItem(draftKey(form), JSON.stringify({
+        version: form.dataset.draftVersion, fields: fields, choices: choices
+      }));
     } catch (e) { /* storage full or disabled: the form still works */ }
+  }
+
+  // Rows added with "add a row" before the session ran out come back too.
+  function addRowsFor(fields) {
+    Object.keys(fields).forEach(function (name) {
+      var match = /^(.+)-(\d+)-text$/.exec(name);
+      if (!match || !fields[name]) { return; }
+      var guard = 0;
+      while (!document.getElementsByName(name).length && addRow(match[1], false) && guard < 50) { guard += 1; }
+    });
+  }
+
+  function restoreText(form, fields) {
+    var restored = false;
+    fieldsOf(form, TEXT_TYPES).forEach(function (el) {
+      var value = fields[el.name];
+      if (typeof value === "string" && value !== "" && value !== el.value && el.value === el.defaultValue) {
+        el.value = value;
+        restored = true;
+      }
+    });
+    return restored;
+  }
+
+  function restoreChoices(form, choices) {
+    var restored = false;
+    var groups = {};
+    fieldsOf(form, CHOICE_TYPES).forEach(function (el) {
+      (groups[el.name] = groups[el.name] || []).push(el);
+    });
+    Object.keys(groups).forEach(function (name) {
+      var wanted = choices[name];
+      var group = groups[name];
+      var untouched = group.every(function (el) { return el.checked === el.defaultChecked; });
+      if (!Array.isArray(wanted) || !untouched) { return; }
+      group.forEach(function (el) {
+        var checked = wanted.indexOf(el.value) >= 0;
+        if (el.checked !== checked) { el.checked = checked; restored = true; }
+      });
+    });
+    return restored;
   }
 
   function restoreDraft(form) {
@@ -34,14 +88,10 @@
       localStorage.removeItem(draftKey(form));
       return;
     }
-    var restored = false;
-    textFields(form).forEach(function (el) {
-      var value = draft.fields[el.name];
-      if (typeof value === "string" && value !== "" && value !== el.value && el.value === el.defaultValue) {
-        el.value = value;
-        restored = true;
-      }
-    });
+    var fields = draft.fields || {};
+    addRowsFor(fields);
+    var restored = restoreText(form, fields);
+    restored = restoreChoices(form, draft.choices || {}) || restored;
     var notice = form.querySelector(".draft-notice");
     if (restored && notice) { notice.classList.remove("d-none"); }
   }
@@ -50,43 +100,54 @@
     document.querySelectorAll("form[data-draft]").forEach(function (form) {
       restoreDraft(form);
       var timer = null;
-      form.addEventListener("input", function () {
+      var save = function () {
         clearTimeout(timer);
         timer = setTimeout(function () { saveDraft(form); }, 300);
-      });
+      };
+      form.addEventListener("input", save);
+      form.addEventListener("change", save);
       form.addEventListener("submit", function () { saveDraft(form); });
     });
   }
 
-  // "Lägg till": add a row to a formset without a round trip.
+  // "Lägg till": add a row to a formset without a round trip. Returns the
+  // new row, or null when the list is full or not on the page.
+  function addRow(prefix, focus) {
+    var list = document.querySelector('[data-formset="' + prefix + '"]');
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    var max = document.getElementById("id_" + prefix + "-MAX_NUM_FORMS");
+    if (!list || !total) { return null; }
+    var rows = list.querySelectorAll(".formset-row");
+    var index = parseInt(total.value, 10);
+    if (!rows.length || (max && index >= parseInt(max.value, 10))) { return null; }
+    var row = rows[rows.length - 1].cloneNode(true);
+    row.querySelectorAll("input, label").forEach(function (el) {
+      ["name", "id", "for"].forEach(function (attr) {
+        var value = el.getAttribute(attr);
+        if (value) { el.setAttribute(attr, value.replace(/-\d+-/, "-" + index + "-")); }
+      });
+      if (el.tagName === "INPUT") {
+        // Clear the copied defaults too, so the new row is empty and counts as untouched.
+        if (el.type === "checkbox") { el.defaultChecked = false; el.checked = false; } else { el.defaultValue = ""; el.value = ""; }
+        el.classList.remove("is-invalid");
+      }
+    });
+    row.querySelectorAll(".invalid-feedback").forEach(function (el) { el.remove(); });
+    var label = row.querySelector("label.visually-hidden");
+    if (label) { label.textContent = label.textContent.replace(/\d+/, String(index + 1)); }
+    list.appendChild(row);
+    total.value = String(index + 1);
+    if (focus) { row.querySelector('input[type="text"]').focus(); }
+    return row;
+  }
+
   function setUpFormsets() {
     document.querySelectorAll("[data-add-row]").forEach(function (button) {
       var prefix = button.dataset.addRow;
-      var list = document.querySelector('[data-formset="' + prefix + '"]');
-      var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
-      var max = document.getElementById("id_" + prefix + "-MAX_NUM_FORMS");
-      if (!list || !total) { return; }
+      if (!document.querySelector('[data-formset="' + prefix + '"]')) { return; }
       button.addEventListener("click", function (event) {
         event.preventDefault();
-        var rows = list.querySelectorAll(".formset-row");
-        var index = parseInt(total.value, 10);
-        if (max && index >= parseInt(max.value, 10)) { return; }
-        var row = rows[rows.length - 1].cloneNode(true);
-        row.querySelectorAll("input, label").forEach(function (el) {
-          ["name", "id", "for"].forEach(function (attr) {
-            var value = el.getAttribute(attr);
-            if (value) { el.setAttribute(attr, value.replace(/-\d+-/, "-" + index + "-")); }
-          });
-          if (el.tagName === "INPUT") {
-            if (el.type === "checkbox") { el.checked = false; } else { el.value = ""; }
-            el.classList.remove("is-invalid");
-          }
-        });
-        row.querySelectorAll(".invalid-feedback").forEach(function (el) { el.remove(); });
-        row.querySelector('label.visually-hidden').textContent = row.querySelector('label.visually-hidden').textContent.replace(/\d+/, String(index + 1));
-        list.appendChild(row);
-        total.value = String(index + 1);
-        row.querySelector('input[type="text"]').focus();
+        addRow(prefix, true);
       });
     });
   }
@@ -98,8 +159,8 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    setUpDrafts();
     setUpFormsets();
+    setUpDrafts();
     setUpPrint();
   });
 })();
