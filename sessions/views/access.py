@@ -3,26 +3,18 @@
 What a person may not see is a 404 (never a 403 that confirms it exists).
 """
 
-import logging
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.security import log_refused_access
 from programs import permissions
 
 from ..selectors import agreement_of, meeting_for_page, mentorship_for_page
 
-security_log = logging.getLogger("mentorskap.security")
-
 
 def refuse(request, what):
-    security_log.warning(
-        "refused access user=%s path=%s what=%s",
-        getattr(request.user, "pk", None),
-        request.path,
-        what,
-    )
+    log_refused_access(request, what)
     raise Http404
 
 
@@ -43,7 +35,7 @@ def meeting_or_404(request, public_id):
 def require(allowed, request, what):
     """A visible pair, an action this person may not take: 403 with a reason."""
     if not allowed:
-        security_log.warning("refused action user=%s path=%s what=%s", request.user.pk, request.path, what)
+        log_refused_access(request, f"action {what}")
         raise PermissionDenied(_("You cannot do this in this mentorship."))
 
 
