@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from programs.models import FocusArea, Mentorship, MentorshipStatus, Program, ProgramKind
@@ -16,6 +16,16 @@ from sessions.models import Confidentiality, MeetingStatus, OutgoingMail
 from .factories import AgreementFactory, MeetingFactory, MentorshipFactory, ProgramFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Messages are compared in English, the source language; the Swedish
+    catalogue is tested on its own."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 SECRET_PURPOSE = "Hemligt-syfte-7f3a"
 SECRET_SUMMARY = "Hemlig-sammanfattning-91bc"
@@ -372,7 +382,7 @@ def test_adding_a_pair_with_existing_people_reuses_them(client_for, coordinator,
     ("overrides", "message"),
     [
         ({"mentee_email": "NY.MENTOR@example.org"}, "different people"),
-        ({"mentor_email": "inte-en-adress"}, "e-mail"),
+        ({"mentor_email": "inte-en-adress"}, "valid email"),
         ({"starts_on": "2026-05-01", "ends_on": "2026-04-01"}, "end date"),
     ],
 )
@@ -381,7 +391,7 @@ def test_adding_a_bad_pair_shows_the_error(client_for, coordinator, program, ove
     client.get(admin_url(Mentorship, "add"))
     response = client.post(admin_url(Mentorship, "add"), _pair_form(program, **overrides))
     assert response.status_code == 200
-    assert message in str(response.context["adminform"].form.errors).lower().replace("e-post", "e-mail")
+    assert message in str(response.context["adminform"].form.errors).lower()
     assert not Mentorship.objects.exists()
 
 
