@@ -1,0 +1,443 @@
+"""End to end: a real Celery worker and beat (subprocesses) on Redis, the
+database on PostgreSQL, delivering to an SMTP server this test runs.
+
+The worker and beat read the test database: pytest-django's test database
+name is passed to them in DATABASE_URL, and the tests use transactional_db
+so that what a test writes is committed and visible to them.
+
+Where a case needs time to pass (a reminder two days ahead), the test moves
+the row's due time instead of waiting; the meeting itself is not touched, so
+the e-mail shows the meeting as booked. The same cases on a frozen clock are
+in test_outbox_dispatch.py.
+"""
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import pytest
+import vobject
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from mentorskap.celery import app as celery_app
+from sessions.models import MailKind, MailStatus, Meeting, MeetingStatus, OutgoingMail
+from sessions.services.booking import meeting_book, meeting_cancel, meeting_move
+from tests.factories import AgreementFactory, MeetingFactory, MentorshipFactory
+
+from .conftest import require
+from .outbox_smtp import SMTPServer
+
+pytestmark = [pytest.mark.celery, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+BASE_DIR = Path(settings.BASE_DIR)
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+LEASE_SECONDS = 6
+MAX_ATTEMPTS = 3
+WAIT = 90  # seconds: an upper bound for slow machines, never a measurement
+
+
+@pytest.fixture(autouse=True)
+def services_needed():
+    require(connection.vendor == "postgresql", "the worker shares the database: set DATABASE_URL to PostgreSQL")
+    require(
+        settings.CELERY_BROKER_URL.startswith("redis://"),
+        "a real broker is needed: set CELERY_BROKER_URL=redis://127.0.0.1:6379/<n>",
+    )
+
+
+def database_url():
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "", safe="")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class Live:
+    """Starts and stops the worker and beat processes of one test."""
+
+    def __init__(self, tmp_path, smtp):
+        self.tmp_path = tmp_path
+        self.smtp = smtp
+        self.processes = []
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "mentorskap.settings",
+            "DATABASE_URL": database_url(),  # pytest-django's test database
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "EMAIL_URL": smtp.url,
+            "EMAIL_TIMEOUT": "20",
+            "MENTORSKAP_DISPATCH_INTERVAL": "1",
+            "MENTORSKAP_NUDGE_INTERVAL": "3600",
+            "MENTORSKAP_MAIL_LEASE_SECONDS": str(LEASE_SECONDS),
+            "MENTORSKAP_MAIL_RETRY_SECONDS": "1",
+            "MENTORSKAP_MAIL_MAX_ATTEMPTS": str(MAX_ATTEMPTS),
+            "SITE_URL": settings.SITE_URL,
+            "PYTHONUNBUFFERED": "1",
+        }
+
+    def start(self, name, *args, ready):
+        log = self.tmp_path / f"{name}.log"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "mentorskap", *args],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: a kill reaches the pool too
+        )
+        process.log = log
+        self.processes.append(process)
+        wait_until(lambda: ready in log.read_text(errors="replace"), f"{name} to start", log=log)
+        return process
+
+    def worker(self, name="worker"):
+        return self.start(
+            name,
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=2",
+            "--pool=prefork",
+            f"--hostname=h5-{name}-{os.getpid()}@%h",
+            "--without-mingle",
+            "--without-gossip",
+            ready="ready.",
+        )
+
+    def beat(self):
+        return self.start(
+            "beat",
+            "beat",
+            "--loglevel=INFO",
+            f"--schedule={self.tmp_path / 'beat-schedule'}",
+            f"--pidfile={self.tmp_path / 'beat.pid'}",
+            ready="beat: Starting",
+        )
+
+    def kill(self, process):
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+
+    def stop_all(self):
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+
+    def logs(self):
+        return "\n".join(f"--- {p.log.name}\n{p.log.read_text(errors='replace')[-4000:]}" for p in self.processes)
+
+
+def wait_until(condition, what, timeout=WAIT, log=None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    detail = log.read_text(errors="replace")[-3000:] if log else ""
+    raise AssertionError(f"timed out waiting for {what}\n{detail}")
+
+
+def settled():
+    """Nothing due is left to send, and nothing is being sent."""
+    busy = OutgoingMail.objects.filter(status=MailStatus.SENDING).exists()
+    due = OutgoingMail.objects.filter(status=MailStatus.PENDING, due_at__lte=timezone.now()).exists()
+    return not busy and not due
+
+
+def wait_settled(extra_ticks=3):
+    """Wait until the outbox is settled, then let beat run the dispatcher a few
+    more times: a duplicate would show up then."""
+    wait_until(settled, "the outbox to settle")
+    time.sleep(extra_ticks * 1.0)
+    wait_until(settled, "the outbox to settle again")
+
+
+@pytest.fixture
+def smtp():
+    with SMTPServer() as server:
+        yield server
+
+
+@pytest.fixture
+def live(tmp_path, smtp, transactional_db):
+    runner = Live(tmp_path, smtp)
+    yield runner
+    runner.stop_all()
+    print(runner.logs())  # shown by pytest when the test failed
+
+
+def calendar_of(message):
+    parts = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert len(parts) == 1
+    return vobject.readOne(parts[0].get_content())
+
+
+def addresses(messages):
+    return sorted(m["To"].addresses[0].addr_spec for m in messages)
+
+
+def in_days(days, hour=17):
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=STOCKHOLM)
+
+
+def book(mentorship, starts_at, location="Föreningshuset"):
+    return meeting_book(
+        mentorship=mentorship, starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=1), location=location
+    )
+
+
+def make_due(**filters):
+    """Time passes: these rows are due now. The meeting is not touched."""
+    return OutgoingMail.objects.filter(**filters).update(due_at=timezone.now() - dt.timedelta(seconds=1))
+
+
+def test_booked_moved_cancelled_each_reach_both_parties_once(live, smtp, mentorship, mentee, mentor):
+    live.worker()
+    live.beat()
+    meeting = book(mentorship, in_days(7))
+    booked = smtp.handler.wait_for(2)
+    assert addresses(booked) == sorted([mentee.email, mentor.email])
+    uid = calendar_of(booked[0]).vevent.uid.value
+    for message in booked:
+        cal = calendar_of(message)
+        assert cal.method.value == "REQUEST" and cal.vevent.sequence.value == "0" and cal.vevent.uid.value == uid
+
+    meeting_move(meeting=meeting, starts_at=in_days(9), ends_at=in_days(9) + dt.timedelta(hours=1), location="Zoom")
+    moved = smtp.handler.wait_for(4)[2:]
+    for message in moved:
+        cal = calendar_of(message)
+        assert cal.method.value == "REQUEST" and cal.vevent.uid.value == uid
+        assert int(cal.vevent.sequence.value) == 1 and cal.vevent.location.value == "Zoom"
+
+    meeting_cancel(meeting=meeting)
+    cancelled = smtp.handler.wait_for(6)[4:]
+    for message in cancelled:
+        cal = calendar_of(message)
+        assert cal.method.value == "CANCEL" and cal.vevent.uid.value == uid and int(cal.vevent.sequence.value) == 2
+    wait_settled()
+    assert len(smtp.handler.messages) == 6
+
+
+def test_broker_down_while_booking_loses_nothing(live, smtp, mentorship, mentee, mentor):
+    """The booking runs in a process whose broker is down (nothing listens on
+    port 1): the kick fails, the booking commits, the rows wait. When a worker
+    and beat run on a reachable broker, each e-mail goes out once."""
+    starts = in_days(6)
+    script = (
+        "import datetime as dt; from programs.models import Mentorship; "
+        "from sessions.services.booking import meeting_book; "
+        f"m = Mentorship.objects.get(pk={mentorship.pk}); "
+        f"s = dt.datetime.fromisoformat('{starts.isoformat()}'); "
+        "meeting_book(mentorship=m, starts_at=s, ends_at=s + dt.timedelta(hours=1), location='Hemma')"
+    )
+    env = {**live.env, "CELERY_BROKER_URL": "redis://127.0.0.1:1/0"}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "could not kick the dispatcher" in done.stderr
+    assert OutgoingMail.objects.filter(kind=MailKind.MEETING_BOOKED, status=MailStatus.PENDING).count() == 2
+    assert smtp.handler.messages == []
+
+    live.worker()
+    live.beat()
+    assert addresses(smtp.handler.wait_for(2)) == sorted([mentee.email, mentor.email])
+    wait_settled()
+    assert len(smtp.handler.messages) == 2
+
+
+def test_two_dispatchers_and_the_same_task_twice_send_each_once(live, smtp, program):
+    meetings = [book(MentorshipFactory(program=program), in_days(5 + i % 3)) for i in range(15)]
+    rows = list(OutgoingMail.objects.filter(status=MailStatus.PENDING, due_at__lte=timezone.now()))
+    assert len(rows) == 30
+    for _ in range(6):  # the dispatcher task delivered many times over
+        celery_app.send_task("mentoring_sessions.dispatch_due_mail")
+    for row in rows:  # and a task naming each row, twice
+        celery_app.send_task("mentoring_sessions.deliver_mail", args=[row.pk])
+        celery_app.send_task("mentoring_sessions.deliver_mail", args=[row.pk])
+    live.worker("worker-a")
+    live.worker("worker-b")
+    live.beat()
+    smtp.handler.wait_for(30)
+    wait_settled()
+    received = [(m["To"].addresses[0].addr_spec, m["Subject"]) for m in smtp.handler.parsed()]
+    assert len(received) == 30 and len(set(received)) == 30
+    assert OutgoingMail.objects.filter(kind=MailKind.MEETING_BOOKED, status=MailStatus.SENT).count() == 30
+    assert len(meetings) == 15
+
+
+def test_worker_killed_between_claim_and_send_sends_once_after_the_lease(live, smtp, mentorship):
+    smtp.handler.released.clear()  # the SMTP server holds the sender before MAIL FROM
+    worker = live.worker("doomed")
+    live.beat()
+    book(mentorship, in_days(4))
+    wait_until(lambda: smtp.handler.held >= 1, "the worker to claim and start sending", log=worker.log)
+    live.kill(worker)
+    assert OutgoingMail.objects.filter(kind=MailKind.MEETING_BOOKED, status=MailStatus.SENDING).count() == 2
+    smtp.handler.released.set()
+    assert smtp.handler.messages == []
+
+    live.worker("successor")
+    smtp.handler.wait_for(2)
+    wait_settled()
+    assert len(smtp.handler.messages) == 2
+    rows = OutgoingMail.objects.filter(kind=MailKind.MEETING_BOOKED)
+    assert {(r.status, r.attempts) for r in rows} == {(MailStatus.SENT, 2)}
+
+
+def test_rebooked_tuesday_to_thursday_reminds_only_of_thursday(live, smtp, mentorship):
+    today = timezone.localdate()
+    tuesday = today + dt.timedelta(days=(1 - today.weekday()) % 7 + 7)
+    thursday = tuesday + dt.timedelta(days=2)
+    at = dt.time(17, 0)
+    tue = dt.datetime.combine(tuesday, at, tzinfo=STOCKHOLM)
+    thu = dt.datetime.combine(thursday, at, tzinfo=STOCKHOLM)
+    meeting = book(mentorship, tue)
+    meeting_move(meeting=meeting, starts_at=thu, ends_at=thu + dt.timedelta(hours=1), location="Föreningshuset")
+    live.worker()
+    live.beat()
+    smtp.handler.wait_for(2)  # the invitations (booked: cancelled before sending; moved)
+    wait_settled()
+    make_due(kind=MailKind.MEETING_REMINDER)  # two days pass, for every reminder ever written
+    smtp.handler.wait_for(6)
+    wait_settled()
+    messages = smtp.handler.parsed()
+    reminders = [m for m in messages if m["List-Unsubscribe"]]
+    assert len(messages) == 6 and len(reminders) == 4
+    thursday_words = {"Thursday", "torsdag"}
+    for message in reminders:
+        assert any(w in message["Subject"] for w in thursday_words), message["Subject"]
+        assert not any(w in message["Subject"] for w in {"Tuesday", "tisdag"})
+    sent = OutgoingMail.objects.filter(status=MailStatus.SENT).values_list("kind", flat=True)
+    assert MailKind.MEETING_BOOKED not in sent  # superseded before it went out
+
+
+def test_cancelled_meeting_gets_no_reminders(live, smtp, mentorship):
+    meeting = book(mentorship, in_days(8))
+    meeting_cancel(meeting=meeting)
+    make_due(kind=MailKind.MEETING_REMINDER)
+    live.worker()
+    live.beat()
+    wait_settled()
+    kinds = sorted(OutgoingMail.objects.filter(status=MailStatus.SENT).values_list("kind", flat=True))
+    assert kinds == [MailKind.MEETING_CANCELLED] * 2
+    assert [calendar_of(m).method.value for m in smtp.handler.parsed()] == ["CANCEL", "CANCEL"]
+
+
+def test_outage_past_the_meeting_start_expires_reminders(live, smtp, mentorship):
+    """Booked two days ahead; the workers are down until the meeting has
+    begun (the meeting is moved into that moment without a new sequence, as
+    if the clock had jumped)."""
+    meeting = book(mentorship, in_days(3))
+    began = timezone.now() - dt.timedelta(minutes=10)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=began, ends_at=began + dt.timedelta(hours=1))
+    make_due(kind=MailKind.MEETING_REMINDER)
+    live.worker()
+    live.beat()
+    smtp.handler.wait_for(2)
+    wait_settled()
+    statuses = set(OutgoingMail.objects.filter(kind=MailKind.MEETING_REMINDER).values_list("status", flat=True))
+    assert statuses == {MailStatus.EXPIRED}
+    assert len(smtp.handler.messages) == 2  # the invitations only: the meeting is still on
+
+
+@pytest.mark.parametrize(
+    ("meeting_local", "reminder_local"),
+    [
+        # The next times summer time starts and ends after 2026 (the 2026 dates
+        # themselves, 29 March and 25 October, are in test_outbox_dispatch.py
+        # on a frozen clock: a live worker cannot be sent back in time).
+        (dt.datetime(2027, 3, 28, 10, 0), dt.datetime(2027, 3, 26, 10, 0)),
+        (dt.datetime(2027, 10, 31, 10, 0), dt.datetime(2027, 10, 29, 10, 0)),
+    ],
+)
+def test_dst_reminder_due_at_local_time_and_shows_local_time(live, smtp, mentorship, meeting_local, reminder_local):
+    starts = meeting_local.replace(tzinfo=STOCKHOLM)
+    if starts <= timezone.now() + dt.timedelta(days=3):
+        pytest.fail("update the DST dates in this test: they are no longer in the future")
+    book(mentorship, starts)
+    reminder = OutgoingMail.objects.filter(kind=MailKind.MEETING_REMINDER, context__lead="days:2").first()
+    assert reminder.due_at.astimezone(STOCKHOLM) == reminder_local.replace(tzinfo=STOCKHOLM)
+    assert starts - reminder.due_at != dt.timedelta(days=2)  # 47 or 49 real hours
+    live.worker()
+    live.beat()
+    smtp.handler.wait_for(2)
+    make_due(kind=MailKind.MEETING_REMINDER, context__lead="days:2")
+    messages = smtp.handler.wait_for(4)
+    for message in messages:
+        text = message.get_body(("plain",)).get_content()
+        assert "10:00" in message["Subject"] and "10:00" in text
+
+
+def test_nudge_scan_run_100_times_sends_the_nudge_once(live, smtp, mentorship, mentee):
+    AgreementFactory(mentorship=mentorship)
+    MeetingFactory(
+        mentorship=mentorship,
+        number=2,
+        starts_at=timezone.now() - dt.timedelta(days=4),
+        status=MeetingStatus.HELD,
+    )
+    MeetingFactory(mentorship=mentorship, number=3, starts_at=timezone.now() + dt.timedelta(days=9))
+    for _ in range(100):
+        celery_app.send_task("mentoring_sessions.scan_nudges")
+    live.worker("worker-a")
+    live.worker("worker-b")
+    live.beat()
+    smtp.handler.wait_for(1)
+    wait_until(lambda: celery_app.connection_for_read().default_channel.client.llen("celery") == 0, "the scans to run")
+    wait_settled()
+    assert addresses(smtp.handler.parsed()) == [mentee.email]
+    assert OutgoingMail.objects.filter(kind=MailKind.NUDGE_NOTES).count() == 1
+
+
+def test_smtp_refusing_a_recipient_ends_failed_after_the_attempts(live, smtp, mentorship, mentee, mentor):
+    smtp.handler.refuse.add(mentee.email)
+    live.worker()
+    live.beat()
+    book(mentorship, in_days(5))
+    wait_until(
+        lambda: OutgoingMail.objects.filter(recipient=mentee, status=MailStatus.FAILED).exists(),
+        "the refused e-mail to fail",
+    )
+    wait_settled(extra_ticks=5)
+    row = OutgoingMail.objects.get(recipient=mentee, kind=MailKind.MEETING_BOOKED)
+    assert row.status == MailStatus.FAILED and row.attempts == MAX_ATTEMPTS
+    assert smtp.handler.refused == MAX_ATTEMPTS
+    assert addresses(smtp.handler.parsed()) == [mentor.email]
+
+
+def test_header_injection_cannot_alter_headers(live, smtp, mentorship, mentee):
+    mentee.name = "Maja\r\nBcc: victim@example.net\r\nSubject: injected"
+    mentee.save()
+    live.worker()
+    live.beat()
+    book(mentorship, in_days(5), location="Rum 1\r\nBcc: victim@example.net\r\n\r\nbody")
+    smtp.handler.wait_for(2)
+    wait_settled()
+    for rcpt_tos, raw, message in smtp.handler.messages:
+        assert "victim@example.net" not in rcpt_tos
+        assert message["Bcc"] is None and len(message.get_all("Subject")) == 1
+        assert "injected" not in message["Subject"]
+        headers = raw.split(b"\r\n\r\n", 1)[0]
+        assert b"\nBcc:" not in headers
+    assert len(smtp.handler.messages) == 2
