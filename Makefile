@@ -36,7 +36,7 @@ browser:
 	@if [ ! -x $(CHROMIUM) ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing Debian's chromium for the browser tests..."; \
-	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	    apt-get update -qq && apt-get install -y -qq chromium gettext >/dev/null; \
 	  else \
 	    echo "No $(CHROMIUM): browser tests are skipped here (and fail in CI). Install it with 'sudo apt-get install chromium'."; \
 	  fi; \
@@ -63,8 +63,8 @@ bench: install-test
 
 # Recompile the translation catalogues after editing a .po file (needs gettext).
 messages: install-test
-	$(BIN)/python manage.py makemessages -l sv -l en --no-obsolete --ignore=.venv --ignore=var
-	$(BIN)/python manage.py makemessages -d djangojs -l sv -l en --no-obsolete --ignore=.venv --ignore=var --ignore=static/bootstrap
+	$(BIN)/python manage.py makemessages -l sv -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests
+	$(BIN)/python manage.py makemessages -d djangojs -l sv -l en --no-obsolete --ignore=.venv --ignore=var --ignore=static/bootstrap --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

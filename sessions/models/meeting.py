@@ -4,12 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MeetingStatus(models.TextChoices):
     BOOKED = "booked", _("Booked")
     HELD = "held", _("Held")
-    CANCELLED = "cancelled", _("Cancelled")
+    # Context: a cancelled meeting is "inställd" in Swedish, a cancelled mentorship "avbruten".
+    CANCELLED = "cancelled", pgettext_lazy("meeting", "Cancelled")
 
 
 class Meeting(models.Model):
