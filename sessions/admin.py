@@ -73,6 +73,13 @@ class AgreementAdmin(ConfidentialTextAdmin):
     def text_readable(self, request, obj):
         return permissions.can_read_agreement(request.user, obj.mentorship, obj)
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # The summary is meeting 1's notes: shared only where notes are.
+        if obj is not None and not permissions.can_read_notes(request.user, obj.mentorship, obj):
+            fields = [f for f in fields if f != "summary"]
+        return fields
+
     @admin.display(description=_("confirmed by both"), boolean=True)
     def is_confirmed(self, obj):
         return obj.is_confirmed

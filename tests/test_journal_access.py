@@ -92,6 +92,7 @@ def test_coordinator_reads_what_the_pair_shares(client_for, coordinator, journal
     html = client.get(url("mentorship_detail", journal)).content.decode()
     assert agreement.purpose_and_goals in html
     assert "Hemlig anteckning" not in html
+    assert "Hemlig sammanfattning av träff 1" not in html  # meeting 1's notes stay with the notes
     agreement.confidentiality = Confidentiality.OPEN
     agreement.save()
     html = client.get(url("meeting_detail", journal)).content.decode()
