@@ -16,7 +16,12 @@ def _filesystem_transport_options():
     from django.conf import settings
 
     base = settings.CELERY_FILESYSTEM_DIR
-    folders = {"data_folder_in": base / "out", "data_folder_out": base / "out", "processed_folder": base / "processed"}
+    folders = {
+        "data_folder_in": base / "out",
+        "data_folder_out": base / "out",
+        "processed_folder": base / "processed",
+        "control_folder": base / "control",
+    }
     for folder in folders.values():
         folder.mkdir(parents=True, exist_ok=True)
     return {**{k: str(v) for k, v in folders.items()}, "store_processed": False}

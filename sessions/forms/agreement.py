@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import FocusArea
@@ -49,7 +50,10 @@ class AgreementForm(forms.ModelForm):
 
     def __init__(self, *args, mentorship, **kwargs):
         super().__init__(*args, **kwargs)
+        offered = list(mentorship.program.focus_areas.all())
         self.fields["focus_areas"].queryset = mentorship.program.focus_areas.all()
+        # The seeded names are Swedish data with translations in the catalogue.
+        self.fields["focus_areas"].choices = [(fa.pk, gettext(fa.name)) for fa in offered]
         if not self.is_bound:
             self.initial.setdefault("version", self.instance.version)
             self.initial.setdefault("focus_areas", list(mentorship.focus_areas.all()))
@@ -58,7 +62,10 @@ class AgreementForm(forms.ModelForm):
         self.helper.layout = Layout(
             "version",
             Fieldset(
-                _("Purpose & goals"), guidance(template_texts.PURPOSE_AND_GOALS), "purpose_and_goals", "focus_areas"
+                _("Purpose & goals"),
+                guidance(template_texts.PURPOSE_AND_GOALS),
+                "purpose_and_goals",
+                *(["focus_areas"] if offered else []),
             ),
             Fieldset(_("Roles"), guidance(template_texts.ROLES), "roles"),
             Fieldset(

@@ -40,7 +40,8 @@ def agreement_edit(request, public_id):
         except AgreementConflict as error:
             conflict = _conflict(form, error.current)
         else:
-            messages.success(request, _("The agreement is saved."))
+            # The draft kept in the browser has served its purpose.
+            messages.success(request, _("The agreement is saved."), extra_tags=f"agreement-{mentorship.public_id}")
             return redirect("mentorship_detail", mentorship.public_id)
     elif request.method == "POST":
         messages.error(request, _("The agreement was not saved. Check the fields marked below; your text is kept."))

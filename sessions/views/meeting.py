@@ -76,7 +76,7 @@ def meeting_notes(request, public_id):
             except NotesConflict as error:
                 conflict = _conflict(form, error.current)
             else:
-                messages.success(request, _("The notes are saved."))
+                messages.success(request, _("The notes are saved."), extra_tags=f"notes-{meeting.public_id}")
                 return redirect("mentorship_detail", mentorship.public_id)
         else:
             messages.error(request, _("The notes were not saved. Check the fields marked below; your text is kept."))

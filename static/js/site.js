@@ -158,7 +158,15 @@
     });
   }
 
+  // After a successful save the server names the draft it has stored.
+  function clearSavedDrafts() {
+    document.querySelectorAll("[data-saved-draft]").forEach(function (el) {
+      try { localStorage.removeItem("mentorskap-draft:" + el.dataset.savedDraft); } catch (e) { /* ignore */ }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    clearSavedDrafts();
     setUpFormsets();
     setUpDrafts();
     setUpPrint();
