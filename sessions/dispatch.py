@@ -146,6 +146,9 @@ def _deliver(row, *, smtp, prefs):
         return status
     try:
         message = mail_render(row)
+        # Opened here, the session stays open for the batch: send() alone
+        # would open and close one per e-mail. After a failure it reopens.
+        smtp.open()
         message.connection = smtp
         message.send()
     except Exception as exc:  # any failure: retry later, then give up
