@@ -361,24 +361,30 @@ def test_outage_past_the_meeting_start_expires_reminders(live, smtp, mentorship)
     assert len(smtp.handler.messages) == 2  # the invitations only: the meeting is still on
 
 
-@pytest.mark.parametrize(
-    ("meeting_local", "reminder_local"),
-    [
-        # The next times summer time starts and ends after 2026 (the 2026 dates
-        # themselves, 29 March and 25 October, are in test_outbox_dispatch.py
-        # on a frozen clock: a live worker cannot be sent back in time).
-        (dt.datetime(2027, 3, 28, 10, 0), dt.datetime(2027, 3, 26, 10, 0)),
-        (dt.datetime(2027, 10, 31, 10, 0), dt.datetime(2027, 10, 29, 10, 0)),
-    ],
-)
-def test_dst_reminder_due_at_local_time_and_shows_local_time(live, smtp, mentorship, meeting_local, reminder_local):
-    starts = meeting_local.replace(tzinfo=STOCKHOLM)
-    if starts <= timezone.now() + dt.timedelta(days=3):
-        pytest.fail("update the DST dates in this test: they are no longer in the future")
+def next_dst_change(month):
+    """The next last Sunday of March (summer time starts) or October (it ends)
+    at least a week ahead: the 2026 dates themselves, 29 March and 25 October,
+    are in test_outbox_dispatch.py on a frozen clock, since a live worker
+    cannot be sent back in time."""
+    year = timezone.localdate().year
+    while True:
+        last_day = dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+        sunday = last_day - dt.timedelta(days=(last_day.weekday() + 1) % 7)
+        if sunday > timezone.localdate() + dt.timedelta(days=7):
+            return sunday
+        year += 1
+
+
+@pytest.mark.parametrize("month", [3, 10])
+def test_dst_reminder_due_at_local_time_and_shows_local_time(live, smtp, mentorship, month):
+    day = next_dst_change(month)
+    starts = dt.datetime.combine(day, dt.time(10, 0), tzinfo=STOCKHOLM)
+    reminder_local = starts - dt.timedelta(days=2)  # wall-clock arithmetic: 10:00 two days before
     book(mentorship, starts)
     reminder = OutgoingMail.objects.filter(kind=MailKind.MEETING_REMINDER, context__lead="days:2").first()
-    assert reminder.due_at.astimezone(STOCKHOLM) == reminder_local.replace(tzinfo=STOCKHOLM)
-    assert starts - reminder.due_at != dt.timedelta(days=2)  # 47 or 49 real hours
+    assert reminder.due_at.astimezone(STOCKHOLM) == reminder_local
+    assert reminder.due_at.astimezone(STOCKHOLM).strftime("%H:%M") == "10:00"
+    assert starts - reminder.due_at in (dt.timedelta(hours=47), dt.timedelta(hours=49))
     live.worker()
     live.beat()
     smtp.handler.wait_for(2)
