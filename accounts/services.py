@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from sessions.models import MailKind
 from sessions.outbox import mail_enqueue
+from sessions.tasks import dispatch_after_commit
 
 from .models import Invitation
 
@@ -30,6 +31,7 @@ def invitation_create(*, user, mentorship=None):
         mentorship=mentorship,
         context={"invitation": str(invitation.public_id)},
     )
+    dispatch_after_commit()  # people wait for this one: send now, not at the next tick
     return invitation
 
 
@@ -39,6 +41,7 @@ def pair_invitations_send(*, mentorship):
     for user in (mentorship.mentee, mentorship.mentor):
         if is_registered(user):
             mail_enqueue(recipient=user, kind=MailKind.PAIR_NOTICE, mentorship=mentorship)
+            dispatch_after_commit()
         else:
             invitation_create(user=user, mentorship=mentorship)
 
