@@ -31,14 +31,16 @@ $(VENV)/.installed-test: requirements/test.txt | $(BIN)/python
 install: $(VENV)/.installed-base
 install-test: $(VENV)/.installed-test
 
-# Headless Chromium for the browser tests, from Debian's packages.
+# Headless Chromium for the browser tests and gettext for the catalogue check,
+# from Debian's packages.
 browser:
-	@if [ ! -x $(CHROMIUM) ]; then \
+	@if [ ! -x $(CHROMIUM) ] || ! command -v xgettext >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Debian's chromium for the browser tests..."; \
+	    echo "Installing Debian's chromium and gettext for the tests..."; \
 	    apt-get update -qq && apt-get install -y -qq chromium gettext >/dev/null; \
 	  else \
-	    echo "No $(CHROMIUM): browser tests are skipped here (and fail in CI). Install it with 'sudo apt-get install chromium'."; \
+	    echo "No $(CHROMIUM) or gettext: those tests are skipped here (and fail in CI)."; \
+	    echo "Install them with 'sudo apt-get install chromium gettext'."; \
 	  fi; \
 	fi
 
