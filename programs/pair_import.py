@@ -157,9 +157,12 @@ def _row_problem(values, programs, focus_areas, seen):
     ):
         return _("The pair already exists in the program.")
     seen.add(key)
+    offered = {fa.pk for fa in program.focus_areas.all()}
     for name in _split(values["focus_areas"]):
         if name.lower() not in focus_areas:
             return _("Unknown focus area: %(name)s") % {"name": name}
+        if offered and focus_areas[name.lower()].pk not in offered:
+            return _("The program does not offer the focus area %(name)s.") % {"name": name}
     return None
 
 

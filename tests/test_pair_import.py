@@ -395,3 +395,19 @@ def test_a_preview_confirmed_by_another_coordinator_imports_nothing(client, coor
     assert response.status_code == 200
     assert errors_of(response) == [(2, "Unknown program: Ledarskap 2026")]
     assert not Mentorship.objects.exists()
+
+
+def test_a_focus_area_the_program_does_not_offer_is_refused(db, superuser):
+    from programs.models import FocusArea
+    from programs.pair_import import parse_pairs
+    from tests.factories import ProgramFactory
+
+    program = ProgramFactory(name="Bara strategi")
+    program.focus_areas.add(FocusArea.objects.get(name="Strategiskt arbete"))
+    data = (
+        b"program,mentor_email,mentee_email,focus_areas\n"
+        b"Bara strategi,a@example.org,b@example.org,Strategiskt arbete\n"
+        b"Bara strategi,c@example.org,d@example.org,Samverkan\n"
+    )
+    result = parse_pairs(data, superuser)
+    assert [line for line, _message in result.errors] == [3]
