@@ -114,6 +114,12 @@ class ProgramAdmin(CoordinatorScopedAdmin):
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff
 
+    def has_view_permission(self, request, obj=None):
+        # A new coordinator starts with no program: the (empty) list is theirs.
+        if obj is None:
+            return self.has_module_permission(request)
+        return super().has_view_permission(request, obj)
+
     def save_related(self, request, form, formset, change):
         super().save_related(request, form, formset, change)
         if not request.user.is_superuser:

@@ -577,3 +577,10 @@ def test_journal_changelists_queries_do_not_grow(
     _pairs_with_journals(program, 19)
     with django_assert_max_num_queries(len(one_pair)):
         assert client.get(url).status_code == 200
+
+
+def test_a_new_coordinator_without_programs_sees_an_empty_list_and_can_add_one(client_for, db):
+    newcomer = UserFactory(email="ny.samordnare@example.org", is_staff=True)
+    client = client_for(newcomer)
+    assert client.get(reverse("admin:programs_program_changelist")).status_code == 200
+    assert client.get(reverse("admin:programs_program_add")).status_code == 200
