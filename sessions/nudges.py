@@ -9,7 +9,7 @@ sending time that the nudge still applies (notes written, meeting booked).
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
 
 from programs.models import Mentorship, MentorshipStatus, Program
@@ -115,23 +115,29 @@ def coordinator_digests_enqueue(*, now):
 
 
 def stalled_mentorships(*, now):
-    """Active pairs with no meeting for the program's weeks (and none booked),
-    or no agreement the program's weeks after they started: (mentorship, reason)."""
+    """Active pairs that have stalled, as (mentorship, reason)."""
     today = now.astimezone(LOCAL_TZ).date()
-    stalled = []
-    for mentorship in _active_mentorships_with_meeting_dates(now).select_related("agreement"):
-        program = mentorship.program
-        started = mentorship.starts_on or mentorship.created_at.astimezone(LOCAL_TZ).date()
-        agreement = getattr(mentorship, "agreement", None)
-        if (agreement is None or agreement.version == 0) and started <= today - timedelta(
-            weeks=program.agreement_due_weeks
-        ):
-            stalled.append((mentorship, "no_agreement"))
-            continue
-        last = mentorship.last_at.astimezone(LOCAL_TZ).date() if mentorship.last_at else started
-        if not mentorship.upcoming and last <= today - timedelta(weeks=program.stalled_after_weeks):
-            stalled.append((mentorship, "no_meeting"))
-    return stalled
+    pairs = _active_mentorships_with_meeting_dates(now).select_related("agreement")
+    return [(m, reason) for m in pairs if (reason := stall_reason(m, today=today))]
+
+
+def stall_reason(mentorship, *, today):
+    """Why a pair has stalled, or None: no agreement the program's weeks after
+    it started, or no meeting for the program's weeks and none booked. Needs
+    the `last_at` and `upcoming` of `with_meeting_dates`."""
+    if mentorship.status != MentorshipStatus.ACTIVE:
+        return None
+    program = mentorship.program
+    started = mentorship.starts_on or mentorship.created_at.astimezone(LOCAL_TZ).date()
+    agreement = getattr(mentorship, "agreement", None)
+    if agreement is None or agreement.version == 0:
+        if started <= today - timedelta(weeks=program.agreement_due_weeks):
+            return "no_agreement"
+        return None
+    last = mentorship.last_at.astimezone(LOCAL_TZ).date() if mentorship.last_at else started
+    if not mentorship.upcoming and last <= today - timedelta(weeks=program.stalled_after_weeks):
+        return "no_meeting"
+    return None
 
 
 def nudge_still_applies(row, *, now):
@@ -161,12 +167,22 @@ def digest_pairs(row):
 
 
 def _active_mentorships_with_meeting_dates(now):
-    last_meeting = Max("meetings__starts_at", filter=Q(meetings__status__in=TOOK_PLACE, meetings__starts_at__lte=now))
+    return with_meeting_dates(
+        Mentorship.objects.filter(status=MentorshipStatus.ACTIVE).select_related("program", "mentee"), now=now
+    )
+
+
+def with_meeting_dates(mentorships, *, now):
+    """Annotate `last_at` (latest meeting that took place), `upcoming` (one is
+    booked ahead), `next_at` and `meetings_held`: one query for any number."""
+    took_place = Q(meetings__status__in=TOOK_PLACE, meetings__starts_at__lte=now)
+    ahead = Q(meetings__status=MeetingStatus.BOOKED, meetings__starts_at__gt=now)
     upcoming = Meeting.objects.filter(mentorship=OuterRef("pk"), status=MeetingStatus.BOOKED, starts_at__gt=now)
-    return (
-        Mentorship.objects.filter(status=MentorshipStatus.ACTIVE)
-        .select_related("program", "mentee")
-        .annotate(last_at=last_meeting, upcoming=Exists(upcoming))
+    return mentorships.annotate(
+        last_at=Max("meetings__starts_at", filter=took_place),
+        next_at=Min("meetings__starts_at", filter=ahead),
+        meetings_held=Count("meetings", filter=Q(meetings__status=MeetingStatus.HELD)),
+        upcoming=Exists(upcoming),
     )
 
 

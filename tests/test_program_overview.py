@@ -1,0 +1,85 @@
+"""The coordinator's read-only overview of a program's pairs."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions.models import MeetingStatus
+from tests.factories import AgreementFactory, MeetingFactory, MentorshipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def overview_url(program):
+    return reverse("program_detail", args=[program.pk])
+
+
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("coordinator", 200),
+        ("superuser", 200),
+        ("other_coordinator", 404),
+        ("outsider", 404),
+        ("mentee", 404),
+        ("mentor", 404),
+    ],
+)
+def test_only_the_programs_coordinators_see_it(request, client_for, mentorship, overview_url, role, status):
+    user = request.getfixturevalue(role)
+    assert client_for(user).get(overview_url).status_code == status
+
+
+def test_anonymous_is_sent_to_log_in(client, overview_url):
+    assert client.get(overview_url).status_code == 302
+
+
+def test_shows_metadata_and_stalled_pairs_but_no_notes(client_for, coordinator, program, mentorship):
+    long_ago = timezone.now() - dt.timedelta(weeks=10)
+    AgreementFactory(mentorship=mentorship, summary="Hemligt från träff 1")
+    MeetingFactory(
+        mentorship=mentorship,
+        number=2,
+        starts_at=long_ago,
+        ends_at=long_ago + dt.timedelta(hours=1),
+        status=MeetingStatus.HELD,
+        summary="Hemlig anteckning",
+    )
+    fresh = MentorshipFactory(program=program, starts_on=timezone.localdate())
+    response = client_for(coordinator).get(reverse("program_detail", args=[program.pk]))
+    html = response.content.decode()
+    assert mentorship.mentee.display_name in html and fresh.mentee.display_name in html
+    assert "Hemlig" not in html
+    stalls = {pair.pk: pair.stall for pair in response.context["pairs"]}
+    assert stalls == {mentorship.pk: "no_meeting", fresh.pk: None}
+    assert response.context["stalled"] == 1
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_query_count_does_not_grow_with_pairs(client_for, coordinator, program):
+    client = client_for(coordinator)
+    url = reverse("program_detail", args=[program.pk])
+    MentorshipFactory(program=program)
+    client.get(url)
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = count()
+    for _ in range(25):
+        pair = MentorshipFactory(program=program)
+        AgreementFactory(mentorship=pair)
+        MeetingFactory(mentorship=pair, number=2)
+    assert count() == few
+
+
+def test_dashboard_links_to_the_overview(client_for, coordinator, program):
+    html = client_for(coordinator).get(reverse("program_dashboard")).content.decode()
+    assert reverse("program_detail", args=[program.pk]) in html
