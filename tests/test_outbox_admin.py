@@ -1,0 +1,29 @@
+"""The operator sees failed e-mail in the admin and can try it again."""
+
+import pytest
+from django.urls import reverse
+
+from sessions.models import MailKind, MailStatus, OutgoingMail
+from sessions.outbox import mail_enqueue
+
+pytestmark = pytest.mark.django_db
+
+
+def test_failed_rows_are_listed_and_retried(client_for, superuser, mentee):
+    failed = mail_enqueue(recipient=mentee, kind=MailKind.PAIR_NOTICE)
+    sent = mail_enqueue(recipient=mentee, kind=MailKind.PAIR_NOTICE)
+    OutgoingMail.objects.filter(pk=failed.pk).update(status=MailStatus.FAILED, attempts=5, last_error="550 no")
+    OutgoingMail.objects.filter(pk=sent.pk).update(status=MailStatus.SENT)
+    client = client_for(superuser)
+    changelist = reverse("admin:mentoring_sessions_outgoingmail_changelist")
+    page = client.get(changelist, {"status__exact": "failed"}).content.decode()
+    assert "550 no" in page
+    client.post(changelist, {"action": "retry_failed", "_selected_action": [failed.pk, sent.pk]})
+    failed.refresh_from_db()
+    sent.refresh_from_db()
+    assert (failed.status, failed.attempts) == (MailStatus.PENDING, 0)
+    assert sent.status == MailStatus.SENT
+
+
+def test_coordinators_do_not_see_the_outbox(client_for, coordinator):
+    assert client_for(coordinator).get(reverse("admin:mentoring_sessions_outgoingmail_changelist")).status_code == 403
