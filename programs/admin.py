@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min, Q
@@ -65,6 +66,11 @@ class MentorshipInline(CoordinatorScopedInline, admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False  # pairs are added on their own page, where people are invited
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a pair here would take its agreement and notes with it,
+        # unseen; the pair's own delete page lists them and checks each.
+        return False
+
     def get_queryset(self, request):
         # Each row shows both people and links by the pair's name: one query, not three per pair.
         return super().get_queryset(request).select_related("program", "mentor", "mentee")
@@ -128,13 +134,19 @@ class ProgramAdmin(CoordinatorScopedAdmin):
             request.user._coordinated_program_ids = None
 
 
+def _user_max_length(field):
+    return get_user_model()._meta.get_field(field).max_length
+
+
 class MentorshipAdminForm(forms.ModelForm):
     """Pairs are set up by e-mail: new people are created and invited."""
 
-    mentor_email = forms.EmailField(label=_("Mentor's e-mail"))
-    mentor_name = forms.CharField(label=_("Mentor's name"), max_length=150, required=False)
-    mentee_email = forms.EmailField(label=_("Mentee's e-mail"))
-    mentee_name = forms.CharField(label=_("Mentee's name"), max_length=150, required=False)
+    # As long as the User fields they are saved in: a longer address would
+    # pass the form and fail in the database (PostgreSQL).
+    mentor_email = forms.EmailField(label=_("Mentor's e-mail"), max_length=_user_max_length("email"))
+    mentor_name = forms.CharField(label=_("Mentor's name"), max_length=_user_max_length("name"), required=False)
+    mentee_email = forms.EmailField(label=_("Mentee's e-mail"), max_length=_user_max_length("email"))
+    mentee_name = forms.CharField(label=_("Mentee's name"), max_length=_user_max_length("name"), required=False)
 
     class Meta:
         model = Mentorship

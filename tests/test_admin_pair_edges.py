@@ -1,0 +1,107 @@
+"""The coordinator's pair admin at its edges: what the program page's pair
+rows may not do, over-long input, and people replaced on an existing pair."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.models import User
+from programs.models import Mentorship
+from sessions.models import Agreement, Meeting
+
+from .factories import AgreementFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+def program_form(program, mentorship, **extra):
+    """The program's change form as the admin posts it, with one pair row."""
+    data = {
+        "name": program.name,
+        "kind": program.kind,
+        "description": "",
+        "starts_on": program.starts_on.isoformat(),
+        "ends_on": "",
+        "meeting_interval_weeks": 4,
+        "reminder_days_before": 2,
+        "reminder_hours_before": 2,
+        "notes_nudge_after_days": 3,
+        "booking_nudge_after_days": 14,
+        "booking_nudge_max": 3,
+        "stalled_after_weeks": 6,
+        "agreement_due_weeks": 3,
+        "mentorships-TOTAL_FORMS": 1,
+        "mentorships-INITIAL_FORMS": 1,
+        "mentorships-MIN_NUM_FORMS": 0,
+        "mentorships-MAX_NUM_FORMS": 1000,
+        "mentorships-0-id": mentorship.pk,
+        "mentorships-0-program": program.pk,
+        "mentorships-0-status": mentorship.status,
+        "mentorships-0-starts_on": "",
+        "mentorships-0-ends_on": "",
+        "_save": "Save",
+    }
+    data.update(extra)
+    return data
+
+
+def test_a_pair_row_on_the_program_page_cannot_delete_the_pair_and_its_notes(
+    client_for, coordinator, program, mentorship
+):
+    AgreementFactory(mentorship=mentorship)
+    MeetingFactory(mentorship=mentorship, number=1)
+    client = client_for(coordinator)
+    page = client.get(reverse("admin:programs_program_change", args=[program.pk]))
+    assert "mentorships-0-DELETE" not in page.content.decode()
+
+    response = client.post(
+        reverse("admin:programs_program_change", args=[program.pk]),
+        program_form(program, mentorship, **{"mentorships-0-DELETE": "on"}),
+    )
+
+    assert response.status_code == 302
+    assert Mentorship.objects.filter(pk=mentorship.pk).exists()
+    assert Agreement.objects.filter(mentorship=mentorship).exists()
+    assert Meeting.objects.filter(mentorship=mentorship).exists()
+
+
+def pair_form(program, **extra):
+    data = {
+        "mentor_email": "mentor.ny@example.org",
+        "mentor_name": "",
+        "mentee_email": "mentee.ny@example.org",
+        "mentee_name": "",
+        "program": program.pk,
+        "status": "invited",
+        "starts_on": "",
+        "ends_on": "",
+        "_save": "Save",
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        # Valid by the e-mail validator (at most 320 characters) but longer
+        # than the 254 the user table holds: PostgreSQL refused it with a 500.
+        {"mentor_email": "a" * 250 + "@example.org"},
+        {"mentee_name": "N" * 151},
+    ],
+)
+def test_too_long_input_for_a_person_is_a_form_error(client_for, coordinator, program, overrides):
+    response = client_for(coordinator).post(reverse("admin:programs_mentorship_add"), pair_form(program, **overrides))
+
+    assert response.status_code == 200
+    field = next(iter(overrides))
+    assert field in response.context["adminform"].form.errors
+    assert not Mentorship.objects.exists()
+    assert not User.objects.filter(email__startswith="aaaa").exists()
