@@ -53,11 +53,13 @@ class ImportResult:
 
 
 def _decode(data):
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    # A NUL byte means a binary file; PostgreSQL also refuses it in text.
+    if b"\x00" not in data:
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
     raise ValidationError(_("The file is not a readable text file. Save it as CSV (UTF-8)."))
 
 

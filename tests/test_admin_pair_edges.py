@@ -2,6 +2,7 @@
 rows may not do, over-long input, and people replaced on an existing pair."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
@@ -105,3 +106,22 @@ def test_too_long_input_for_a_person_is_a_form_error(client_for, coordinator, pr
     assert field in response.context["adminform"].form.errors
     assert not Mentorship.objects.exists()
     assert not User.objects.filter(email__startswith="aaaa").exists()
+
+
+def test_a_csv_file_with_a_nul_byte_is_refused_not_saved(client_for, coordinator, program):
+    # It decodes as UTF-8 and validated; saving it was a 500 on PostgreSQL.
+    content = (
+        b"program,mentor_email,mentor_name,mentee_email,mentee_name\n"
+        b"Ledarskap 2026,m@example.org,Bo\x00Berg,e@example.org,Eva\n"
+    )
+    client = client_for(coordinator)
+    url = reverse("admin:programs_mentorship_import")
+    response = client.post(url, {"file": SimpleUploadedFile("par.csv", content)})
+
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert not result.ok
+    assert result.errors[0][0] == 1
+    confirmed = client.post(url, {"confirm": "1", "payload": response.context["payload"]})
+    assert confirmed.status_code == 200
+    assert not Mentorship.objects.exists()
