@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 MAX_DAYS_AHEAD = 365
 DEFAULT_LENGTH = dt.timedelta(hours=1, minutes=30)
+PAST_MESSAGE = _("The time has already passed. Choose a time in the future.")
+FAR_MESSAGE = _("Book at most a year ahead.")
 
 
 def local_zone():
@@ -75,6 +77,8 @@ class BookingForm(forms.Form):
         day, start = cleaned.get("date"), cleaned.get("start_time")
         if day is None or start is None:
             return cleaned
+        if not self._date_in_range(day):
+            return cleaned
         try:
             starts_at = to_aware(day, start)
         except forms.ValidationError as error:
@@ -85,13 +89,25 @@ class BookingForm(forms.Form):
             return cleaned
         now = timezone.now()
         if starts_at < now:
-            self.add_error("date", _("The time has already passed. Choose a time in the future."))
+            self.add_error("date", PAST_MESSAGE)
         elif starts_at > now + dt.timedelta(days=MAX_DAYS_AHEAD):
-            self.add_error("date", _("Book at most a year ahead."))
+            self.add_error("date", FAR_MESSAGE)
         if ends_at <= starts_at:
             self.add_error("end_time", _("The meeting must end after it starts."))
         cleaned["starts_at"], cleaned["ends_at"] = starts_at, ends_at
         return cleaned
+
+    def _date_in_range(self, day):
+        """Refuse a date far out before any arithmetic: the year 1 or 9999
+        would overflow when turned into UTC or given an end time."""
+        today = timezone.localdate()
+        if day < today - dt.timedelta(days=1):
+            self.add_error("date", PAST_MESSAGE)
+        elif day > today + dt.timedelta(days=MAX_DAYS_AHEAD + 1):
+            self.add_error("date", FAR_MESSAGE)
+        else:
+            return True
+        return False
 
     def _ends_at(self, day, starts_at, end):
         if end is None:
