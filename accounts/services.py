@@ -36,9 +36,11 @@ def invitation_create(*, user, mentorship=None):
 
 
 @transaction.atomic
-def pair_invitations_send(*, mentorship):
-    """Invite each new person of a pair; tell those already registered."""
-    for user in (mentorship.mentee, mentorship.mentor):
+def pair_invitations_send(*, mentorship, people=None):
+    """Invite each new person of a pair; tell those already registered.
+
+    `people` (default: both parties) names whom to tell."""
+    for user in people if people is not None else (mentorship.mentee, mentorship.mentor):
         if is_registered(user):
             mail_enqueue(recipient=user, kind=MailKind.PAIR_NOTICE, mentorship=mentorship)
             dispatch_after_commit()

@@ -180,7 +180,17 @@ class MentorshipAdminForm(forms.ModelForm):
             ).exclude(pk=self.instance.pk)
             if clash.exists():
                 raise forms.ValidationError(_("This pair already exists in the program."))
+        self._check_focus_areas_offered(program, cleaned.get("focus_areas"))
         return cleaned
+
+    def _check_focus_areas_offered(self, program, focus_areas):
+        """As in the CSV import: a program that names its focus areas offers only those."""
+        if not (program and focus_areas):
+            return
+        offered = set(program.focus_areas.all())
+        for area in focus_areas:
+            if offered and area not in offered:
+                self.add_error("focus_areas", _("The program does not offer the focus area %(name)s.") % {"name": area})
 
     def _post_clean(self):
         # The people are resolved on save; the model's own checks of mentor
@@ -261,20 +271,22 @@ class MentorshipAdmin(CoordinatorScopedAdmin):
         return obj._next_meeting
 
     def save_model(self, request, obj, form, change):
-        is_new = obj.pk is None
+        joined = []  # people new to this pair: a new pair's two, or one put in place of another
         for role in ("mentor", "mentee"):
             person, _created = person_get_or_create(
                 email=form.cleaned_data[f"{role}_email"], name=form.cleaned_data.get(f"{role}_name", "")
             )
+            if person.pk != getattr(obj, f"{role}_id"):
+                joined.append(person)
             setattr(obj, role, person)
         obj.full_clean(exclude=["focus_areas"])
         super().save_model(request, obj, form, change)
-        obj._announce = is_new
+        obj._joined = joined
 
     def save_related(self, request, form, formset, change):
         super().save_related(request, form, formset, change)
-        if getattr(form.instance, "_announce", False):
-            mentorship_announce(mentorship=form.instance)
+        if getattr(form.instance, "_joined", None):
+            mentorship_announce(mentorship=form.instance, people=form.instance._joined)
 
     @admin.action(description=_("Resend invitation"), permissions=["change"])
     def resend_invitations(self, request, queryset):

@@ -58,8 +58,11 @@ def mentorship_create(
     return mentorship
 
 
-def mentorship_announce(*, mentorship):
-    """Invite new people to the pair and tell those already registered."""
+def mentorship_announce(*, mentorship, people=None):
+    """Invite new people to the pair and tell those already registered.
+
+    `people` limits this to some of the pair (one put in place of another);
+    by default both are told."""
     from accounts.services import pair_invitations_send
 
-    pair_invitations_send(mentorship=mentorship)
+    pair_invitations_send(mentorship=mentorship, people=people)

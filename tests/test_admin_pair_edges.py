@@ -6,11 +6,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import User
-from programs.models import Mentorship
-from sessions.models import Agreement, Meeting
+from accounts.models import Invitation, User
+from programs.models import FocusArea, Mentorship
+from sessions.models import Agreement, MailKind, Meeting, OutgoingMail
 
-from .factories import AgreementFactory, MeetingFactory
+from .factories import AgreementFactory, MeetingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +125,70 @@ def test_a_csv_file_with_a_nul_byte_is_refused_not_saved(client_for, coordinator
     confirmed = client.post(url, {"confirm": "1", "payload": response.context["payload"]})
     assert confirmed.status_code == 200
     assert not Mentorship.objects.exists()
+
+
+def edit_form(mentorship, **extra):
+    data = pair_form(
+        mentorship.program,
+        mentor_email=mentorship.mentor.email,
+        mentee_email=mentorship.mentee.email,
+        status=mentorship.status,
+    )
+    data.update(extra)
+    return data
+
+
+def mail_to(email):
+    return sorted(OutgoingMail.objects.filter(recipient__email=email).values_list("kind", flat=True))
+
+
+def test_a_person_put_in_place_of_another_on_a_pair_is_invited(client_for, coordinator, mentorship):
+    client = client_for(coordinator)
+    url = reverse("admin:programs_mentorship_change", args=[mentorship.pk])
+
+    response = client.post(url, edit_form(mentorship, mentor_email="ersattare@example.org"))
+
+    assert response.status_code == 302
+    mentorship.refresh_from_db()
+    assert mentorship.mentor.email == "ersattare@example.org"
+    assert mail_to("ersattare@example.org") == [MailKind.INVITATION]
+    assert Invitation.objects.filter(user=mentorship.mentor, mentorship=mentorship).exists()
+    # The mentee, who stays, is not told again.
+    assert mail_to(mentorship.mentee.email) == []
+
+
+def test_a_registered_person_put_on_a_pair_gets_a_notice(client_for, coordinator, mentorship):
+    registered = UserFactory(email="registrerad@example.org")
+    response = client_for(coordinator).post(
+        reverse("admin:programs_mentorship_change", args=[mentorship.pk]),
+        edit_form(mentorship, mentee_email=registered.email),
+    )
+
+    assert response.status_code == 302
+    assert mail_to(registered.email) == [MailKind.PAIR_NOTICE]
+    assert mail_to(mentorship.mentor.email) == []
+
+
+def test_editing_a_pair_without_changing_people_sends_nothing(client_for, coordinator, mentorship):
+    response = client_for(coordinator).post(
+        reverse("admin:programs_mentorship_change", args=[mentorship.pk]), edit_form(mentorship, status="active")
+    )
+
+    assert response.status_code == 302
+    assert not OutgoingMail.objects.exists()
+
+
+def test_a_pair_may_only_have_focus_areas_its_program_offers(client_for, coordinator, program, mentorship):
+    offered, other = FocusArea.objects.all()[:2]
+    program.focus_areas.set([offered])
+    client = client_for(coordinator)
+    url = reverse("admin:programs_mentorship_change", args=[mentorship.pk])
+
+    refused = client.post(url, edit_form(mentorship, focus_areas=[other.pk]))
+    assert refused.status_code == 200
+    assert "does not offer" in str(refused.context["adminform"].form.errors["focus_areas"])
+    assert not mentorship.focus_areas.exists()
+
+    accepted = client.post(url, edit_form(mentorship, focus_areas=[offered.pk]))
+    assert accepted.status_code == 302
+    assert list(mentorship.focus_areas.all()) == [offered]
