@@ -63,6 +63,21 @@ def can_read_notes(user, mentorship, agreement):
     return coordinates(user, mentorship.program_id) and agreement is not None and agreement.confidentiality == "open"
 
 
+def can_read_agreement_version(user, mentorship, content):
+    """An old version is read at the level it was saved with: text saved while
+    the pair kept it private stays private after they open the agreement."""
+    if is_party(user, mentorship):
+        return True
+    return coordinates(user, mentorship.program_id) and content.get("confidentiality") in ("agreement", "open")
+
+
+def can_read_version_notes(user, mentorship, content):
+    """Meeting 1's summary in an old version: note text, read like the notes."""
+    if is_party(user, mentorship):
+        return True
+    return coordinates(user, mentorship.program_id) and content.get("confidentiality") == "open"
+
+
 def can_write_journal(user, mentorship):
     """The mentee drives the mentorship: writes the agreement and the notes."""
     return user.is_authenticated and user.pk == mentorship.mentee_id and not mentorship.is_closed

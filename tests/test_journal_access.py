@@ -148,3 +148,55 @@ def test_refused_access_is_logged_without_note_text(client_for, outsider, journa
         client_for(outsider).get(url("meeting_detail", journal))
     assert any("refused" in r.getMessage() and str(outsider.pk) in r.getMessage() for r in caplog.records)
     assert not any("Hemlig" in r.getMessage() for r in caplog.records)
+
+
+def _saved_agreement(client_for, mentee, journal, confidentiality):
+    """The mentee saves through the form, so a version row is written."""
+    from tests.test_journal_forms import AGREEMENT_FIELDS
+
+    mentorship = journal["mentorship"]
+    data = {**AGREEMENT_FIELDS, "summary": "Hemlig sammanfattning v2", "confidentiality": confidentiality}
+    data["version"] = journal["agreement"].version
+    response = client_for(mentee).post(reverse("agreement_edit", args=[mentorship.public_id]), data)
+    assert response.status_code == 302
+    return journal["agreement"].version + 1
+
+
+def test_agreement_versions_hide_meeting_1_notes_from_a_coordinator_at_level_agreement(
+    client_for, mentee, coordinator, journal
+):
+    version = _saved_agreement(client_for, mentee, journal, Confidentiality.AGREEMENT)
+    client = client_for(coordinator)
+    page = client.get(reverse("agreement_version_detail", args=[journal["mentorship"].public_id, version]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Bli tryggare som ordförande." in html
+    assert "Hemlig sammanfattning" not in html
+
+
+def test_agreement_versions_show_meeting_1_notes_when_the_pair_opened_them(client_for, mentee, coordinator, journal):
+    version = _saved_agreement(client_for, mentee, journal, Confidentiality.OPEN)
+    page = client_for(coordinator).get(
+        reverse("agreement_version_detail", args=[journal["mentorship"].public_id, version])
+    )
+    assert "Hemlig sammanfattning v2" in page.content.decode()
+
+
+def test_a_version_saved_as_private_stays_private_after_the_pair_opens_the_agreement(
+    client_for, mentee, coordinator, journal
+):
+    private = _saved_agreement(client_for, mentee, journal, Confidentiality.PRIVATE)
+    journal["agreement"].refresh_from_db()
+    _saved_agreement(client_for, mentee, journal, Confidentiality.AGREEMENT)
+    client = client_for(coordinator)
+    url_ = reverse("agreement_version_detail", args=[journal["mentorship"].public_id, private])
+    assert client.get(url_).status_code == 404
+    listing = client.get(reverse("agreement_versions", args=[journal["mentorship"].public_id]))
+    assert url_ not in listing.content.decode()
+
+
+def test_print_tells_a_coordinator_the_agreement_is_private_not_missing(client_for, coordinator, journal, settings):
+    settings.LANGUAGE_CODE = "en"
+    html = client_for(coordinator).get(url("journal_print", journal)).content.decode()
+    assert "has not been written yet" not in html
+    assert "between themselves" in html

@@ -100,7 +100,11 @@ def agreement_versions(request, public_id):
     agreement = agreement_of(mentorship)
     if agreement is None or not permissions.can_read_agreement(request.user, mentorship, agreement):
         raise Http404
-    versions = agreement.versions.select_related("saved_by").order_by("-version")
+    versions = [
+        saved
+        for saved in agreement.versions.select_related("saved_by").order_by("-version")
+        if permissions.can_read_agreement_version(request.user, mentorship, saved.content)
+    ]
     return render(
         request,
         "mentoring_sessions/agreement_versions.html",
@@ -115,10 +119,15 @@ def agreement_version_detail(request, public_id, version):
     if agreement is None or not permissions.can_read_agreement(request.user, mentorship, agreement):
         raise Http404
     saved = agreement.versions.select_related("saved_by").filter(version=version).first()
-    if saved is None:
+    if saved is None or not permissions.can_read_agreement_version(request.user, mentorship, saved.content):
         raise Http404
     form = AgreementForm(instance=Agreement(mentorship=mentorship, **saved.content), mentorship=mentorship)
-    fields = [(form[name].label, _display(name, saved.content.get(name, ""))) for name in Agreement.TEXT_FIELDS]
+    shown = [
+        name
+        for name in Agreement.TEXT_FIELDS
+        if name != "summary" or permissions.can_read_version_notes(request.user, mentorship, saved.content)
+    ]
+    fields = [(form[name].label, _display(name, saved.content.get(name, ""))) for name in shown]
     return render(
         request,
         "mentoring_sessions/agreement_version_detail.html",
