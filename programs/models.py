@@ -1,6 +1,8 @@
+import contextlib
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -95,7 +97,9 @@ class Organisation(models.Model):
 
     def clean(self):
         if self.organisation_number:
-            self.organisation_number = normalise_organisation_number(self.organisation_number)
+            # A bad number is reported by the field's own validator; saying it twice helps no one.
+            with contextlib.suppress(ValidationError):
+                self.organisation_number = normalise_organisation_number(self.organisation_number)
 
 
 class MentorshipStatus(models.TextChoices):

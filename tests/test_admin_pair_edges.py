@@ -192,3 +192,14 @@ def test_a_pair_may_only_have_focus_areas_its_program_offers(client_for, coordin
     accepted = client.post(url, edit_form(mentorship, focus_areas=[offered.pk]))
     assert accepted.status_code == 302
     assert list(mentorship.focus_areas.all()) == [offered]
+
+
+def test_a_bad_organisation_number_is_reported_once_beside_its_field(client_for, coordinator):
+    response = client_for(coordinator).post(
+        reverse("admin:programs_organisation_add"), {"name": "Förening", "organisation_number": "123"}
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["organisation_number"]
+    assert len(errors["organisation_number"]) == 1
