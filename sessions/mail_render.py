@@ -87,6 +87,8 @@ def mail_context(row):
         "other": mentorship.other_party(recipient) if mentorship else None,
         "meeting": row.meeting,
         "object_url": url_or_home("home"),
+        # No request, so no context processor: the HTML's lang comes from here.
+        "LANGUAGE_CODE": translation.get_language(),
     }
     if mentorship is not None:
         context["object_url"] = url_or_home("mentorship_detail", mentorship.public_id)
@@ -173,6 +175,11 @@ def _pair_notice_context(row, context):
     return {"role": mentorship.role_of(row.recipient) if mentorship else None}
 
 
+def _nudge_notes_context(row, context):
+    # "Write the notes" opens the notes form itself, one click less.
+    return {"object_url": url_or_home("meeting_notes", row.meeting.public_id)} if row.meeting else {}
+
+
 def _digest_context(row, context):
     from .nudges import digest_pairs
 
@@ -185,4 +192,5 @@ _KIND_CONTEXT = {
     MailKind.INVITATION: _invitation_context,
     MailKind.PAIR_NOTICE: _pair_notice_context,
     MailKind.COORDINATOR_DIGEST: _digest_context,
+    MailKind.NUDGE_NOTES: _nudge_notes_context,
 }

@@ -54,8 +54,10 @@ def test_every_kind_renders_with_links(mentorship, meeting, mentee, mentor, coor
         prefs_link = "https://mentorskap.example.org/notiser/"
         assert prefs_link in message.body and prefs_link in html, row.kind
         assert "&amp;" not in message.body, "plain text is not HTML-escaped"
+        assert f'<html lang="{language}">' in html, row.kind
         if row.meeting_id:
-            url = "https://mentorskap.example.org" + reverse("meeting_detail", args=[meeting.public_id])
+            page = "meeting_notes" if row.kind == MailKind.NUDGE_NOTES else "meeting_detail"
+            url = "https://mentorskap.example.org" + reverse(page, args=[meeting.public_id])
             assert url in message.body and url in html, row.kind
 
 
@@ -106,3 +108,18 @@ def test_swedish_is_the_default_language(mentorship, meeting, mentee):
     meeting_booked_notify(meeting=meeting)
     message = mail_render(OutgoingMail.objects.get(recipient=mentee, kind=MailKind.MEETING_BOOKED))
     assert message.body  # rendered under LANGUAGE_CODE without error
+
+
+def test_no_e_mail_carries_agreement_or_note_text(mentorship, meeting, mentee, mentor, coordinator):
+    """A mailbox is less private than the journal: e-mails name the meeting, never its content."""
+    secrets = {"purpose_and_goals": "Hemligt-syfte-e2", "summary": "Hemlig-sammanfattning-e2"}
+    rows = rows_of_every_kind(mentorship, meeting, mentee, mentor, coordinator)
+    AgreementFactory._meta.model.objects.filter(mentorship=mentorship).update(**secrets)
+    meeting.summary, meeting.reflection = "Hemlig-anteckning-e2", "Hemlig-reflektion-e2"
+    meeting.save()
+    meeting.reminder_items.create(text="Hemligt-kom-ihåg-e2")
+    for row in rows:
+        message = mail_render(row)
+        parts = [p.get_payload(decode=True) for p in message.message().walk() if not p.is_multipart()]
+        everything = message.subject + b"".join(parts).decode("utf-8")
+        assert "Hemlig" not in everything, row.kind
