@@ -505,10 +505,18 @@ def test_outbox_is_for_superusers_only(client_for, coordinator, superuser):
     assert client_for(superuser).get(admin_url(OutgoingMail)).status_code == 200
 
 
-def test_program_kind_is_shown_in_swedish(client_for, coordinator, program):
-    response = client_for(coordinator).get(admin_url(Program), HTTP_ACCEPT_LANGUAGE="sv")
+def test_program_kind_is_shown_in_swedish(client_for, coordinator, program, mentorship):
+    client = client_for(coordinator)
+    response = client.get(admin_url(Program), HTTP_ACCEPT_LANGUAGE="sv")
     assert response.status_code == 200
-    assert program.name in response.content.decode()
+    html = response.content.decode()
+    assert program.name in html
+    assert "Mellan individer" in html  # the kind, from the Swedish catalogue
+    # The pair list's own columns and the pair form's own labels, too.
+    assert "verenskommelse bekräftad" in client.get(admin_url(Mentorship), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert (
+        "Mentorns e-postadress" in client.get(admin_url(Mentorship, "add"), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    )
 
 
 @pytest.mark.parametrize("who", ["coordinator", "superuser"])
