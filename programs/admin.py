@@ -50,7 +50,20 @@ class OrganisationAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return is_coordinator(request.user)
 
-    has_add_permission = has_change_permission = has_view_permission
+    has_add_permission = has_view_permission
+
+    def has_change_permission(self, request, obj=None):
+        # Associations are shared by programs: a coordinator may rename one
+        # only while no other program's pair names it.
+        if not is_coordinator(request.user):
+            return False
+        if obj is None or request.user.is_superuser:
+            return True
+        return (
+            not Mentorship.objects.filter(Q(mentor_organisation=obj) | Q(mentee_organisation=obj))
+            .exclude(program_id__in=coordinated_program_ids(request.user))
+            .exists()
+        )
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser

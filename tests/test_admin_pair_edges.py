@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import Invitation, User
-from programs.models import FocusArea, Mentorship
+from programs.models import FocusArea, Mentorship, Organisation
 from sessions.models import Agreement, MailKind, Meeting, OutgoingMail
 
-from .factories import AgreementFactory, MeetingFactory, UserFactory
+from .factories import AgreementFactory, MeetingFactory, MentorshipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -203,3 +203,27 @@ def test_a_bad_organisation_number_is_reported_once_beside_its_field(client_for,
     errors = response.context["adminform"].form.errors
     assert list(errors) == ["organisation_number"]
     assert len(errors["organisation_number"]) == 1
+
+
+def test_a_coordinator_cannot_rename_an_association_another_program_uses(
+    client_for, coordinator, mentorship, other_program
+):
+    theirs = Organisation.objects.create(name="Bara vår förening")
+    shared = Organisation.objects.create(name="Delad förening")
+    mentorship.mentor_organisation = theirs
+    mentorship.save()
+    MentorshipFactory(program=other_program, mentee_organisation=shared)
+    client = client_for(coordinator)
+
+    refused = client.post(
+        reverse("admin:programs_organisation_change", args=[shared.pk]), {"name": "Omdöpt", "organisation_number": ""}
+    )
+    assert refused.status_code == 403
+    assert client.get(reverse("admin:programs_organisation_change", args=[shared.pk])).status_code == 200  # read-only
+    allowed = client.post(
+        reverse("admin:programs_organisation_change", args=[theirs.pk]), {"name": "Omdöpt", "organisation_number": ""}
+    )
+    assert allowed.status_code == 302
+    shared.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (shared.name, theirs.name) == ("Delad förening", "Omdöpt")
