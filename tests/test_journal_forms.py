@@ -312,3 +312,37 @@ def test_move_and_cancel(client_for, mentor, mentorship):
     meeting.refresh_from_db()
     assert (meeting.status, meeting.sequence) == (MeetingStatus.CANCELLED, 2)
     assert client.get(reverse("meeting_move", args=[meeting.public_id])).status_code == 404
+
+
+def offered_focus_areas(mentorship):
+    from programs.models import FocusArea
+
+    areas = [FocusArea.objects.create(name=name, kind="individuals") for name in ("Område A", "Område B")]
+    mentorship.program.focus_areas.add(*areas)
+    return areas
+
+
+def test_changing_only_the_focus_areas_is_a_change_of_the_agreement(client_for, mentee, mentor, mentorship):
+    """Focus areas are part of what both confirmed: a new version, confirmations cleared, the other party told."""
+    from sessions.models import MailKind, OutgoingMail
+
+    first, second = offered_focus_areas(mentorship)
+    agreement_post(client_for(mentee), mentorship, version=0, focus_areas=[first.pk])
+    client_for(mentor).post(reverse("agreement_confirm", args=[mentorship.public_id]), {"version": 1})
+    agreement_post(client_for(mentee), mentorship, version=1, focus_areas=[first.pk, second.pk])
+    agreement = Agreement.objects.get(mentorship=mentorship)
+    assert agreement.version == 2 and agreement.mentor_confirmed_at is None
+    assert set(mentorship.focus_areas.all()) == {first, second}
+    assert OutgoingMail.objects.filter(kind=MailKind.AGREEMENT_CHANGED, recipient=mentor).exists()
+    saved = AgreementVersion.objects.get(agreement=agreement, version=2)
+    assert saved.content["focus_areas"] == sorted([first.name, second.name])
+    page = client_for(mentor).get(reverse("agreement_version_detail", args=[mentorship.public_id, 1]))
+    assert page.status_code == 200
+    assert second.name not in page.content.decode().split("<dl>")[1]
+
+
+def test_saving_the_same_focus_areas_again_changes_nothing(client_for, mentee, mentorship):
+    first, _second = offered_focus_areas(mentorship)
+    agreement_post(client_for(mentee), mentorship, version=0, focus_areas=[first.pk])
+    agreement_post(client_for(mentee), mentorship, version=1, focus_areas=[first.pk])
+    assert Agreement.objects.get(mentorship=mentorship).version == 1

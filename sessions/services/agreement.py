@@ -30,11 +30,14 @@ def agreement_save(*, mentorship, user, content, base_version, focus_areas=None,
     agreement, _created = Agreement.objects.select_for_update().get_or_create(mentorship=mentorship)
     if agreement.version != base_version:
         raise AgreementConflict(agreement)
-    changed = agreement_content(agreement) != content or agreement.version == 0
-    if changed:
-        _apply_change(agreement, user, content)
-    if focus_areas is not None:
+    # The focus areas are part of what the pair agrees on: changing only
+    # them is a change like any other (new version, confirmations cleared).
+    focus_changed = focus_areas is not None and _focus_ids(mentorship) != {area.pk for area in focus_areas}
+    if focus_changed:
         mentorship.focus_areas.set(focus_areas)
+    changed = agreement_content(agreement) != content or focus_changed or agreement.version == 0
+    if changed:
+        _apply_change(agreement, user, content, focus_names=_focus_names(mentorship))
     _first_meeting_held(mentorship)
     _activate(mentorship)
     if next_meeting:
@@ -42,7 +45,15 @@ def agreement_save(*, mentorship, user, content, base_version, focus_areas=None,
     return agreement
 
 
-def _apply_change(agreement, user, content):
+def _focus_ids(mentorship):
+    return set(mentorship.focus_areas.values_list("pk", flat=True))
+
+
+def _focus_names(mentorship):
+    return sorted(mentorship.focus_areas.values_list("name", flat=True))
+
+
+def _apply_change(agreement, user, content, *, focus_names):
     was_confirmed = bool(agreement.mentee_confirmed_at or agreement.mentor_confirmed_at)
     for field, value in content.items():
         setattr(agreement, field, value)
@@ -50,7 +61,12 @@ def _apply_change(agreement, user, content):
     agreement.updated_by = user
     agreement.mentee_confirmed_at = agreement.mentor_confirmed_at = None
     agreement.save()
-    AgreementVersion.objects.create(agreement=agreement, version=agreement.version, content=content, saved_by=user)
+    AgreementVersion.objects.create(
+        agreement=agreement,
+        version=agreement.version,
+        content={**content, "focus_areas": focus_names},
+        saved_by=user,
+    )
     if was_confirmed:
         notifications.agreement_changed_notify(agreement=agreement, changed_by=user)
 

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -121,13 +122,17 @@ def agreement_version_detail(request, public_id, version):
     saved = agreement.versions.select_related("saved_by").filter(version=version).first()
     if saved is None or not permissions.can_read_agreement_version(request.user, mentorship, saved.content):
         raise Http404
-    form = AgreementForm(instance=Agreement(mentorship=mentorship, **saved.content), mentorship=mentorship)
+    text = {name: saved.content[name] for name in Agreement.TEXT_FIELDS if name in saved.content}
+    form = AgreementForm(instance=Agreement(mentorship=mentorship, **text), mentorship=mentorship)
     shown = [
         name
         for name in Agreement.TEXT_FIELDS
         if name != "summary" or permissions.can_read_version_notes(request.user, mentorship, saved.content)
     ]
     fields = [(form[name].label, _display(name, saved.content.get(name, ""))) for name in shown]
+    if "focus_areas" in saved.content:  # versions saved before focus areas were kept have none
+        names = ", ".join(gettext(name) for name in saved.content["focus_areas"])
+        fields.insert(1, (form["focus_areas"].label, names))
     return render(
         request,
         "mentoring_sessions/agreement_version_detail.html",
