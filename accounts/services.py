@@ -49,6 +49,19 @@ def pair_invitations_send(*, mentorship, people=None):
 
 
 @transaction.atomic
+def pair_invitations_withdraw(*, mentorship, people):
+    """People taken off a pair (a mistyped address, someone else instead):
+    their links to it stop working and their unsent mail about it is dropped,
+    so nobody is told about a pair they are no longer part of."""
+    from sessions.models import MailStatus, OutgoingMail
+
+    Invitation.objects.filter(mentorship=mentorship, user__in=people, used_at__isnull=True).delete()
+    OutgoingMail.objects.filter(mentorship=mentorship, recipient__in=people, status=MailStatus.PENDING).update(
+        status=MailStatus.CANCELLED
+    )
+
+
+@transaction.atomic
 def invitation_resend(*, mentorship):
     """A new link for each party of the pair who has not yet set a password.
 

@@ -10,6 +10,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.services import pair_invitations_withdraw
+
 from .admin_scope import CoordinatorScopedAdmin, CoordinatorScopedInline
 from .models import FocusArea, Mentorship, Organisation, Program
 from .pair_import import import_pairs, parse_pairs
@@ -284,22 +286,27 @@ class MentorshipAdmin(CoordinatorScopedAdmin):
         return obj._next_meeting
 
     def save_model(self, request, obj, form, change):
-        joined = []  # people new to this pair: a new pair's two, or one put in place of another
+        joined, left = [], []  # a new pair's two people, or one put in place of another
         for role in ("mentor", "mentee"):
             person, _created = person_get_or_create(
                 email=form.cleaned_data[f"{role}_email"], name=form.cleaned_data.get(f"{role}_name", "")
             )
             if person.pk != getattr(obj, f"{role}_id"):
                 joined.append(person)
+                if getattr(obj, f"{role}_id") is not None:
+                    left.append(getattr(obj, role))
             setattr(obj, role, person)
         obj.full_clean(exclude=["focus_areas"])
         super().save_model(request, obj, form, change)
-        obj._joined = joined
+        obj._joined, obj._left = joined, [p for p in left if p not in joined]
 
     def save_related(self, request, form, formset, change):
         super().save_related(request, form, formset, change)
-        if getattr(form.instance, "_joined", None):
-            mentorship_announce(mentorship=form.instance, people=form.instance._joined)
+        pair = form.instance
+        if getattr(pair, "_left", None):
+            pair_invitations_withdraw(mentorship=pair, people=pair._left)
+        if getattr(pair, "_joined", None):
+            mentorship_announce(mentorship=pair, people=pair._joined)
 
     @admin.action(description=_("Resend invitation"), permissions=["change"])
     def resend_invitations(self, request, queryset):

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from accounts.models import Invitation, User
 from programs.models import FocusArea, Mentorship, Organisation
-from sessions.models import Agreement, MailKind, Meeting, OutgoingMail
+from sessions.models import Agreement, MailKind, MailStatus, Meeting, OutgoingMail
 
 from .factories import AgreementFactory, MeetingFactory, MentorshipFactory, UserFactory
 
@@ -227,3 +227,43 @@ def test_a_coordinator_cannot_rename_an_association_another_program_uses(
     shared.refresh_from_db()
     theirs.refresh_from_db()
     assert (shared.name, theirs.name) == ("Delad förening", "Omdöpt")
+
+
+def test_a_person_taken_off_a_pair_loses_the_link_and_the_unsent_mail(client_for, coordinator, program):
+    client = client_for(coordinator)
+    client.post(reverse("admin:programs_mentorship_add"), pair_form(program, mentor_email="felskrivet@exmaple.org"))
+    pair = Mentorship.objects.get()
+    mistyped = pair.mentor
+    [link] = Invitation.objects.filter(user=mistyped)
+    assert mail_to(mistyped.email) == [MailKind.INVITATION]
+
+    response = client.post(
+        reverse("admin:programs_mentorship_change", args=[pair.pk]),
+        edit_form(pair, mentor_email="ratt@example.org"),
+    )
+
+    assert response.status_code == 302
+    assert not Invitation.objects.filter(pk=link.pk).exists()
+    assert client.get(reverse("invitation_accept", args=[link.public_id])).status_code == 404
+    assert list(OutgoingMail.objects.filter(recipient=mistyped).values_list("status", flat=True)) == [
+        MailStatus.CANCELLED
+    ]
+    assert mail_to("ratt@example.org") == [MailKind.INVITATION]
+    # The mentee, who stays, keeps their link and their mail.
+    assert Invitation.objects.filter(user=pair.mentee, mentorship=pair).exists()
+    assert OutgoingMail.objects.get(recipient=pair.mentee).status == MailStatus.PENDING
+
+
+def test_swapping_mentor_and_mentee_withdraws_nothing(client_for, coordinator, program):
+    client = client_for(coordinator)
+    client.post(reverse("admin:programs_mentorship_add"), pair_form(program))
+    pair = Mentorship.objects.get()
+
+    response = client.post(
+        reverse("admin:programs_mentorship_change", args=[pair.pk]),
+        edit_form(pair, mentor_email=pair.mentee.email, mentee_email=pair.mentor.email),
+    )
+
+    assert response.status_code == 302
+    assert Invitation.objects.filter(mentorship=pair).count() == 4  # the first two, and one each for the new roles
+    assert not OutgoingMail.objects.filter(status=MailStatus.CANCELLED).exists()
