@@ -200,3 +200,19 @@ def test_print_tells_a_coordinator_the_agreement_is_private_not_missing(client_f
     html = client_for(coordinator).get(url("journal_print", journal)).content.decode()
     assert "has not been written yet" not in html
     assert "between themselves" in html
+
+
+def test_the_mentor_can_comment_on_meeting_1_from_the_timeline(client_for, mentor, coordinator, journal):
+    """'The mentor can add a comment to any meeting': Tillfälle 1 too."""
+    first = MeetingFactory(mentorship=journal["mentorship"], number=1, status="held", starts_at=None, ends_at=None)
+    client = client_for(mentor)
+    timeline = client.get(url("mentorship_detail", journal)).content.decode()
+    detail = reverse("meeting_detail", args=[first.public_id])
+    assert f'href="{detail}"' in timeline
+    page = client.get(detail).content.decode()
+    assert "Hemlig sammanfattning av träff 1" in page
+    assert client.post(reverse("comment_add", args=[first.public_id]), {"text": "Bra start!"}).status_code == 302
+    assert first.comments.get().text == "Bra start!"
+    journal["agreement"].confidentiality = Confidentiality.AGREEMENT
+    journal["agreement"].save()
+    assert "Hemlig" not in client_for(coordinator).get(detail).content.decode()
