@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.validators import validate_email
 from django.db.models import Count, Min, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -40,11 +41,46 @@ class FocusAreaAdmin(admin.ModelAdmin):
     has_delete_permission = has_change_permission
 
 
+class OrganisationAdminForm(forms.ModelForm):
+    """Contact persons by e-mail, like the people of a pair: no list of all users."""
+
+    contact_emails = forms.CharField(
+        label=_("contact persons"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One e-mail address per line."),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "organisation_number"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["contact_emails"].initial = "\n".join(c.email for c in self.instance.contacts.all())
+
+    def clean_contact_emails(self):
+        emails = [line.strip().lower() for line in self.cleaned_data["contact_emails"].splitlines() if line.strip()]
+        for email in emails:
+            try:
+                validate_email(email)
+            except forms.ValidationError:
+                raise forms.ValidationError(_("Invalid e-mail address: %(email)s"), params={"email": email}) from None
+        return list(dict.fromkeys(emails))
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationAdminForm
     list_display = ["name", "organisation_number"]
     search_fields = ["name", "organisation_number"]
-    fields = ["name", "organisation_number"]
+    fields = ["name", "organisation_number", "contact_emails"]
+
+    def save_related(self, request, form, formset, change):
+        super().save_related(request, form, formset, change)
+        people = [person_get_or_create(email=email)[0] for email in form.cleaned_data["contact_emails"]]
+        form.instance.contacts.set(people)
 
     def has_module_permission(self, request):
         return is_coordinator(request.user)

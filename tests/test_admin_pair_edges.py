@@ -267,3 +267,18 @@ def test_swapping_mentor_and_mentee_withdraws_nothing(client_for, coordinator, p
     assert response.status_code == 302
     assert Invitation.objects.filter(mentorship=pair).count() == 4  # the first two, and one each for the new roles
     assert not OutgoingMail.objects.filter(status=MailStatus.CANCELLED).exists()
+
+
+def test_a_coordinator_sets_an_associations_contact_persons_by_e_mail(client_for, coordinator):
+    client = client_for(coordinator)
+    add = reverse("admin:programs_organisation_add")
+    response = client.post(add, {"name": "Gnistan", "organisation_number": "", "contact_emails": "inte-en-adress"})
+    assert response.status_code == 200 and not Organisation.objects.exists()
+    client.post(
+        add,
+        {"name": "Gnistan", "organisation_number": "", "contact_emails": "Ordf@Gnistan.se\nkassor@gnistan.se\n"},
+    )
+    organisation = Organisation.objects.get(name="Gnistan")
+    assert sorted(c.email for c in organisation.contacts.all()) == ["kassor@gnistan.se", "ordf@gnistan.se"]
+    change = reverse("admin:programs_organisation_change", args=[organisation.pk])
+    assert "kassor@gnistan.se" in client.get(change).content.decode()
