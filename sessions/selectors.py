@@ -9,7 +9,8 @@ from .models import Comment, Meeting, MeetingStatus
 
 
 def home_mentorships(user):
-    """The person's own pairs, each with `meetings_list`, `next_meeting` and `todo`."""
+    """The person's own pairs, each with `meetings_list`, `next_meeting`, `todo`
+    and `notes_meeting` (the meeting whose notes "write notes" opens)."""
     mentorships = list(
         own_mentorships(user)
         .select_related("program", "mentor", "mentee", "agreement")
@@ -20,6 +21,7 @@ def home_mentorships(user):
     for mentorship in mentorships:
         mentorship.next_meeting = next_booked_meeting(mentorship.meetings_list, now)
         mentorship.todo = next_step(mentorship, user, mentorship.meetings_list, now)
+        mentorship.notes_meeting = meeting_needing_notes(mentorship.meetings_list, now)
         mentorship.other = mentorship.other_party(user)
     return mentorships
 

@@ -15,3 +15,18 @@ def test_cancelling_a_meeting_is_stalla_in_not_avbryt(client_for, mentor, mentor
     html = client_for(mentor).get(reverse("mentorship_detail", args=[mentorship.public_id])).content.decode()
     cancel_url = reverse("meeting_cancel", args=[meeting.public_id])
     assert f'<a href="{cancel_url}">Ställ in tillfället</a>' in html
+
+
+def test_write_notes_opens_the_notes_form_of_the_meeting_that_needs_them(client_for, mentee, mentorship):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    AgreementFactory(mentorship=mentorship, mentee_confirmed_at=timezone.now(), mentor_confirmed_at=timezone.now())
+    past = timezone.now() - dt.timedelta(days=2)
+    meeting = MeetingFactory(mentorship=mentorship, number=2, starts_at=past, ends_at=past + dt.timedelta(hours=1))
+    notes_url = reverse("meeting_notes", args=[meeting.public_id])
+    client = client_for(mentee)
+    for page in (reverse("home"), reverse("mentorship_detail", args=[mentorship.public_id])):
+        html = client.get(page).content.decode()
+        assert f'class="btn btn-primary" href="{notes_url}"' in html, page

@@ -1,7 +1,14 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from ..selectors import agreement_of, current_reminder_items, journal_meetings, next_booked_meeting, next_step
+from ..selectors import (
+    agreement_of,
+    current_reminder_items,
+    journal_meetings,
+    meeting_needing_notes,
+    next_booked_meeting,
+    next_step,
+)
 from .access import abilities, mentorship_or_404
 from .decorators import journal_view
 
@@ -18,6 +25,7 @@ def _journal_context(request, mentorship):
         "remember_meeting": items_meeting,
         "remember_items": items,
         "todo": next_step(mentorship, request.user, meetings, now) if mentorship.role_of(request.user) else None,
+        "notes_meeting": meeting_needing_notes(meetings, now),
         "now": now,
         **abilities(request.user, mentorship),
     }
