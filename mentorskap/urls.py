@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from accounts.profile import set_language
+
 # The admin's login is allauth's, with its rate limits and two-factor step.
 admin.site.login = secure_admin_login(admin.site.login)
 
@@ -11,7 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("allauth.urls")),
     path("konto/", include("accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("program/", include("programs.urls")),
     path("", include("sessions.urls")),
