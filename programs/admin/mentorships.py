@@ -1,0 +1,182 @@
+"""Pairs: set up by e-mail, people invited, listed with their progress."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.services import pair_invitations_withdraw
+
+from ..admin_scope import CoordinatorScopedAdmin
+from ..models import Mentorship, Program
+from ..permissions import coordinated_program_ids
+from ..services import mentorship_announce, person_get_or_create
+from .pair_import import PairImportAdminMixin
+
+
+def _user_max_length(field):
+    return get_user_model()._meta.get_field(field).max_length
+
+
+class MentorshipAdminForm(forms.ModelForm):
+    """Pairs are set up by e-mail: new people are created and invited."""
+
+    # As long as the User fields they are saved in: a longer address would
+    # pass the form and fail in the database (PostgreSQL).
+    mentor_email = forms.EmailField(label=_("Mentor's e-mail"), max_length=_user_max_length("email"))
+    mentor_name = forms.CharField(label=_("Mentor's name"), max_length=_user_max_length("name"), required=False)
+    mentee_email = forms.EmailField(label=_("Mentee's e-mail"), max_length=_user_max_length("email"))
+    mentee_name = forms.CharField(label=_("Mentee's name"), max_length=_user_max_length("name"), required=False)
+
+    class Meta:
+        model = Mentorship
+        fields = [
+            "program",
+            "mentor_organisation",
+            "mentee_organisation",
+            "focus_areas",
+            "status",
+            "starts_on",
+            "ends_on",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for role in ("mentor", "mentee"):
+                person = getattr(self.instance, role)
+                self.fields[f"{role}_email"].initial = person.email
+                self.fields[f"{role}_name"].initial = person.name
+
+    def clean(self):
+        cleaned = super().clean()
+        mentor, mentee = cleaned.get("mentor_email", ""), cleaned.get("mentee_email", "")
+        if mentor and mentor.lower() == mentee.lower():
+            raise forms.ValidationError(_("The mentor and the mentee must be different people."))
+        program = cleaned.get("program")
+        if program and mentor and mentee:
+            clash = Mentorship.objects.filter(
+                program=program, mentor__email__iexact=mentor, mentee__email__iexact=mentee
+            ).exclude(pk=self.instance.pk)
+            if clash.exists():
+                raise forms.ValidationError(_("This pair already exists in the program."))
+        self._check_focus_areas_offered(program, cleaned.get("focus_areas"))
+        return cleaned
+
+    def _check_focus_areas_offered(self, program, focus_areas):
+        """As in the CSV import: a program that names its focus areas offers only those."""
+        if not (program and focus_areas):
+            return
+        offered = set(program.focus_areas.all())
+        for area in focus_areas:
+            if offered and area not in offered:
+                self.add_error("focus_areas", _("The program does not offer the focus area %(name)s.") % {"name": area})
+
+    def _post_clean(self):
+        # The people are resolved on save; the model's own checks of mentor
+        # and mentee run against the e-mail addresses in clean() above.
+        self._validate_unique = False
+        super()._post_clean()
+
+
+@admin.register(Mentorship)
+class MentorshipAdmin(PairImportAdminMixin, CoordinatorScopedAdmin):
+    form = MentorshipAdminForm
+    list_display = [
+        "__str__",
+        "program",
+        "mentor",
+        "mentee",
+        "status",
+        "agreement_confirmed",
+        "meetings_held",
+        "next_meeting",
+    ]
+    list_filter = [
+        ("program", admin.RelatedOnlyFieldListFilter),
+        "status",
+        ("focus_areas", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["mentor__name", "mentor__email", "mentee__name", "mentee__email"]
+    list_select_related = ["program", "mentor", "mentee", "agreement"]
+    filter_horizontal = ["focus_areas"]
+    readonly_fields = ["public_id", "created_at"]
+    change_list_template = "admin/programs/mentorship/change_list.html"
+    actions = ["resend_invitations"]
+    fieldsets = [
+        (_("Mentor"), {"fields": ["mentor_email", "mentor_name", "mentor_organisation"]}),
+        (_("Mentee"), {"fields": ["mentee_email", "mentee_name", "mentee_organisation"]}),
+        (None, {"fields": ["program", "focus_areas", "status", ("starts_on", "ends_on")]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _meetings_held=Count("meetings", filter=Q(meetings__status="held")),
+                _next_meeting=Min(
+                    "meetings__starts_at",
+                    filter=Q(meetings__status="booked", meetings__starts_at__gte=timezone.now()),
+                ),
+            )
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "program" and not request.user.is_superuser:
+            kwargs["queryset"] = Program.objects.filter(id__in=coordinated_program_ids(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("agreement confirmed"), boolean=True)
+    def agreement_confirmed(self, obj):
+        agreement = getattr(obj, "agreement", None)
+        return bool(agreement and agreement.is_confirmed)
+
+    @admin.display(description=_("meetings held"), ordering="_meetings_held")
+    def meetings_held(self, obj):
+        return obj._meetings_held
+
+    @admin.display(description=_("next meeting"), ordering="_next_meeting")
+    def next_meeting(self, obj):
+        return obj._next_meeting
+
+    def save_model(self, request, obj, form, change):
+        joined, left = [], []  # a new pair's two people, or one put in place of another
+        for role in ("mentor", "mentee"):
+            person, _created = person_get_or_create(
+                email=form.cleaned_data[f"{role}_email"], name=form.cleaned_data.get(f"{role}_name", "")
+            )
+            if person.pk != getattr(obj, f"{role}_id"):
+                joined.append(person)
+                if getattr(obj, f"{role}_id") is not None:
+                    left.append(getattr(obj, role))
+            setattr(obj, role, person)
+        obj.full_clean(exclude=["focus_areas"])
+        super().save_model(request, obj, form, change)
+        obj._joined, obj._left = joined, [p for p in left if p not in joined]
+
+    def save_related(self, request, form, formset, change):
+        super().save_related(request, form, formset, change)
+        pair = form.instance
+        if getattr(pair, "_left", None):
+            pair_invitations_withdraw(mentorship=pair, people=pair._left)
+        if getattr(pair, "_joined", None):
+            mentorship_announce(mentorship=pair, people=pair._joined)
+
+    @admin.action(description=_("Resend invitation"), permissions=["change"])
+    def resend_invitations(self, request, queryset):
+        """A new invitation link for each party who has not yet set a password."""
+        from accounts.services import invitation_resend
+
+        invited = []
+        for mentorship in queryset.select_related("mentor", "mentee"):
+            invited += invitation_resend(mentorship=mentorship)
+        if invited:
+            messages.success(
+                request,
+                _("A new invitation was sent to %(people)s.") % {"people": ", ".join(str(u) for u in invited)},
+            )
+        else:
+            messages.info(request, _("Everyone in the selected pairs has already set a password; nothing was sent."))

@@ -1,0 +1,86 @@
+"""Programs, with their pairs inline."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from ..admin_scope import CoordinatorScopedAdmin, CoordinatorScopedInline
+from ..models import Mentorship, Program
+
+
+class MentorshipInline(CoordinatorScopedInline, admin.TabularInline):
+    model = Mentorship
+    fields = ["mentee", "mentor", "status", "starts_on", "ends_on"]
+    readonly_fields = ["mentee", "mentor"]
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # pairs are added on their own page, where people are invited
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a pair here would take its agreement and notes with it,
+        # unseen; the pair's own delete page lists them and checks each.
+        return False
+
+    def get_queryset(self, request):
+        # Each row shows both people and links by the pair's name: one query, not three per pair.
+        return super().get_queryset(request).select_related("program", "mentor", "mentee")
+
+
+@admin.register(Program)
+class ProgramAdmin(CoordinatorScopedAdmin):
+    program_lookup = "id"
+    list_display = ["name", "kind", "starts_on", "ends_on", "pair_count"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    filter_horizontal = ["focus_areas"]
+    inlines = [MentorshipInline]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "description", ("starts_on", "ends_on"), "focus_areas"]}),
+        (_("Coordinators"), {"fields": ["coordinators"]}),
+        (
+            _("Meetings and reminders"),
+            {
+                "fields": [
+                    "meeting_interval_weeks",
+                    ("reminder_days_before", "reminder_hours_before"),
+                    ("notes_nudge_after_days", "booking_nudge_after_days", "booking_nudge_max"),
+                    ("stalled_after_weeks", "agreement_due_weeks"),
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_pair_count=Count("mentorships"))
+
+    @admin.display(description=_("pairs"), ordering="_pair_count")
+    def pair_count(self, obj):
+        return obj._pair_count
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        # Coordinators do not pick among all users; they are added themselves.
+        return [fs for fs in fieldsets if fs[1]["fields"] != ["coordinators"]]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser or (request.user.is_staff and request.user.is_active)
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        # A new coordinator starts with no program: the (empty) list is theirs.
+        if obj is None:
+            return self.has_module_permission(request)
+        return super().has_view_permission(request, obj)
+
+    def save_related(self, request, form, formset, change):
+        super().save_related(request, form, formset, change)
+        if not request.user.is_superuser:
+            # The coordinator who creates a program coordinates it.
+            form.instance.coordinators.add(request.user)
+            request.user._coordinated_program_ids = None
