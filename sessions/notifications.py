@@ -40,10 +40,19 @@ def meeting_moved_notify(*, meeting):
 
 
 def meeting_cancelled_notify(*, meeting):
-    """Nothing pending for the meeting goes out; both get a METHOD:CANCEL."""
+    """Nothing pending for the meeting goes out; each party who was invited
+    gets a METHOD:CANCEL. Someone whose invitation had not gone out yet gets
+    nothing: a cancellation of a meeting they never heard of is only noise."""
     _meeting_refresh_sequence(meeting)
+    invited = set(
+        OutgoingMail.objects.filter(
+            meeting=meeting,
+            kind__in=[MailKind.MEETING_BOOKED, MailKind.MEETING_MOVED],
+            status__in=[MailStatus.SENT, MailStatus.SENDING],
+        ).values_list("recipient_id", flat=True)
+    )
     meeting_mail_cancel_pending(meeting=meeting)
-    _booking_change_enqueue(meeting=meeting, kind=MailKind.MEETING_CANCELLED)
+    _booking_change_enqueue(meeting=meeting, kind=MailKind.MEETING_CANCELLED, only=invited)
     _dispatch_soon()
 
 
@@ -100,9 +109,11 @@ def _parties(meeting):
     return mentorship, (mentorship.mentee, mentorship.mentor)
 
 
-def _booking_change_enqueue(*, meeting, kind):
+def _booking_change_enqueue(*, meeting, kind, only=None):
     mentorship, parties = _parties(meeting)
     for person in parties:
+        if only is not None and person.pk not in only:
+            continue
         mail_enqueue(
             recipient=person,
             kind=kind,

@@ -113,13 +113,28 @@ def test_rebooked_tuesday_to_thursday_leaves_no_reminder_for_tuesday(mentorship)
     assert {r.status for r in tuesday_reminders} == {MailStatus.CANCELLED}
 
 
+def mark_invitations_sent(meeting):
+    OutgoingMail.objects.filter(meeting=meeting, kind__in=[MailKind.MEETING_BOOKED, MailKind.MEETING_MOVED]).update(
+        status=MailStatus.SENT
+    )
+
+
 def test_cancelled_cancels_everything_pending_and_writes_a_cancellation(meeting):
     meeting_booked_notify(meeting=meeting)
+    mark_invitations_sent(meeting)
     change(meeting, status=MeetingStatus.CANCELLED)
     meeting_cancelled_notify(meeting=meeting)
     pending = rows(meeting, status=MailStatus.PENDING)
     assert sorted(pending.values_list("kind", flat=True)) == [MailKind.MEETING_CANCELLED] * 2
     assert not rows(meeting, status=MailStatus.PENDING, kind=MailKind.MEETING_REMINDER).exists()
+
+
+def test_cancelled_before_the_invitation_went_out_sends_nothing(meeting):
+    meeting_booked_notify(meeting=meeting)
+    change(meeting, status=MeetingStatus.CANCELLED)
+    meeting_cancelled_notify(meeting=meeting)
+    assert not rows(meeting, status=MailStatus.PENDING).exists()
+    assert not rows(meeting, kind=MailKind.MEETING_CANCELLED).exists()
 
 
 def test_notify_records_the_sequence_the_database_has(meeting):
@@ -173,6 +188,7 @@ def test_the_booking_service_writes_the_rows(mentorship):
 
     start = timezone.now() + dt.timedelta(days=10)
     meeting = meeting_book(mentorship=mentorship, starts_at=start, ends_at=start + dt.timedelta(hours=1))
+    mark_invitations_sent(meeting)
     meeting_move(meeting=meeting, starts_at=start + dt.timedelta(days=1), ends_at=start + dt.timedelta(days=1, hours=1))
     meeting_cancel(meeting=meeting)
     pending = rows(meeting, status=MailStatus.PENDING)
