@@ -346,3 +346,14 @@ def test_saving_the_same_focus_areas_again_changes_nothing(client_for, mentee, m
     agreement_post(client_for(mentee), mentorship, version=0, focus_areas=[first.pk])
     agreement_post(client_for(mentee), mentorship, version=1, focus_areas=[first.pk])
     assert Agreement.objects.get(mentorship=mentorship).version == 1
+
+
+def test_the_agreement_form_books_meeting_two_only_once(client_for, mentee, mentorship):
+    day, start = future()
+    booking = {"next-date": day, "next-start_time": start}
+    agreement_post(client_for(mentee), mentorship, **booking)
+    page = client_for(mentee).get(reverse("agreement_edit", args=[mentorship.public_id])).content.decode()
+    assert 'name="next-date"' not in page
+    agreement_post(client_for(mentee), mentorship, version=1, roles="Ändrat", **booking)
+    assert mentorship.meetings.filter(number__gte=2).count() == 1
+    assert Agreement.objects.get(mentorship=mentorship).roles == "Ändrat"

@@ -25,9 +25,11 @@ def agreement_edit(request, public_id):
     require(permissions.can_write_journal(request.user, mentorship), request, "write agreement")
     agreement = agreement_of(mentorship) or Agreement(mentorship=mentorship)
     form = AgreementForm(request.POST or None, instance=agreement, mentorship=mentorship)
-    booking = OptionalBookingForm(request.POST or None, prefix="next")
+    # Meeting 2 is booked here only once; later bookings have their own page.
+    offers_booking = not mentorship.meetings.filter(number__gte=2).exists()
+    booking = OptionalBookingForm(request.POST if offers_booking else None, prefix="next")
     conflict = None
-    if request.method == "POST" and form.is_valid() and booking.is_valid():
+    if request.method == "POST" and form.is_valid() and (not offers_booking or booking.is_valid()):
         try:
             with transaction.atomic():
                 agreement_save(
@@ -36,7 +38,7 @@ def agreement_edit(request, public_id):
                     content=form.content(),
                     base_version=form.cleaned_data["version"],
                     focus_areas=form.cleaned_data["focus_areas"],
-                    next_meeting=booking.booking(),
+                    next_meeting=booking.booking() if offers_booking else None,
                 )
         except AgreementConflict as error:
             conflict = _conflict(form, error.current)
@@ -53,7 +55,7 @@ def agreement_edit(request, public_id):
             "mentorship": mentorship,
             "agreement": agreement,
             "form": form,
-            "booking": booking,
+            "booking": booking if offers_booking else None,
             "conflict": conflict,
             "first_meeting_intro": template_texts.FIRST_MEETING_INTRO,
             **abilities(request.user, mentorship),

@@ -165,8 +165,22 @@
     });
   }
 
+  // Logging out forgets every unsaved draft: the computer may be shared.
+  function forgetDraftsOnLogout() {
+    document.querySelectorAll("form[data-forget-drafts]").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        try {
+          Object.keys(localStorage).forEach(function (key) {
+            if (key.indexOf("mentorskap-draft:") === 0) { localStorage.removeItem(key); }
+          });
+        } catch (e) { /* storage disabled: nothing kept */ }
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     clearSavedDrafts();
+    forgetDraftsOnLogout();
     setUpFormsets();
     setUpDrafts();
     setUpPrint();

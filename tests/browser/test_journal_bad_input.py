@@ -299,3 +299,15 @@ def test_two_people_saving_the_same_agreement(live_server, new_page, mentorship)
     agreement.refresh_from_db()
     assert (agreement.version, agreement.purpose_and_goals) == (2, "Andra versionen av målen.")
     assert agreement.versions.count() == 2
+
+
+def test_logging_out_forgets_unsaved_drafts(live_server, page, mentorship):
+    """On a shared computer the next person must not find the notes."""
+    login(page, mentorship.mentee.email, PASSWORD)
+    page.goto(agreement_url(mentorship))
+    type_agreement(page, "Utkast som inte ska ligga kvar.")
+    wait_for_draft(page, TYPED["summary"])
+    page.locator("form[data-forget-drafts] button[type=submit]").click()
+    page.wait_for_url("**/konto/**")
+    left = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('mentorskap-draft:')).length")
+    assert left == 0

@@ -116,7 +116,13 @@ class Command(BaseCommand):
             mentor_confirmed_at=now - dt.timedelta(days=29),
             **content,
         )
-        AgreementVersion.objects.create(agreement=agreement, version=1, content=content, saved_by=mentorship.mentee)
+        version = AgreementVersion.objects.create(
+            agreement=agreement, version=1, content=content, saved_by=mentorship.mentee
+        )
+        # Written before it was confirmed (the fields set the time themselves).
+        written = now - dt.timedelta(days=31)
+        Agreement.objects.filter(pk=agreement.pk).update(updated_at=written)
+        AgreementVersion.objects.filter(pk=version.pk).update(saved_at=written)
 
     def _meetings(self, mentorship, meetings):
         now = timezone.now().replace(minute=0, second=0, microsecond=0)
