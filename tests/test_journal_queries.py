@@ -62,7 +62,7 @@ def count_queries(client, url):
 
 
 @pytest.mark.parametrize("page", range(11))
-def test_query_count_is_the_same_at_1_and_50_meetings(client_for, mentee, mentorship, page):
+def test_query_count_is_the_same_at_1_and_50_meetings(client_for, mentee, mentorship, page, django_assert_num_queries):
     AgreementFactory(mentorship=mentorship)
     ahead = timezone.now() + dt.timedelta(days=3)
     Meeting.objects.create(mentorship=mentorship, number=1000, starts_at=ahead, status=MeetingStatus.BOOKED)
@@ -70,11 +70,12 @@ def test_query_count_is_the_same_at_1_and_50_meetings(client_for, mentee, mentor
     client = client_for(mentee)
     url = pages(mentorship)[page]
     with_one = count_queries(client, url)
+    assert with_one <= 15, url
     grow(mentorship, 49)
     url = pages(mentorship)[page]
-    with_fifty = count_queries(client, url)
-    assert with_one == with_fifty, url
-    assert with_fifty <= 15, url
+    client.get(url)  # warm up, as count_queries does
+    with django_assert_num_queries(with_one):
+        assert client.get(url).status_code == 200
 
 
 def test_coordinator_dashboard_query_count_is_fixed(client_for, coordinator, program):
