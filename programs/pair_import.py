@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from .models import FocusArea, Mentorship, Organisation, Program
@@ -96,7 +97,7 @@ def _parse_rows(reader, user):
     reader.fieldnames = headers
     programs = _programs_by_name(user)
     focus_areas = {fa.name.lower(): fa for fa in FocusArea.objects.all()}
-    rows, errors, seen = [], [], set()
+    rows, errors, seen, existing = [], [], set(), {}
     for count, raw in enumerate(reader, start=1):
         # The reader's own count, so blank lines and line breaks inside
         # quoted values do not shift the line numbers people see.
@@ -107,7 +108,7 @@ def _parse_rows(reader, user):
         values = {c: (raw.get(c) or "").strip() for c in COLUMNS}
         if not any(values.values()):
             continue
-        problem = _row_problem(values, programs, focus_areas, seen)
+        problem = _row_problem(values, programs, focus_areas, seen, existing)
         if problem:
             errors.append((line, problem))
             continue
@@ -131,7 +132,18 @@ def _max_length(column):
     return MAX_FIELD
 
 
-def _row_problem(values, programs, focus_areas, seen):
+def _pairs_in(program, existing):
+    """The program's pairs as (mentor e-mail, mentee e-mail), read once per
+    program: a query per row would make a 2,000-row file 2,000 queries."""
+    if program.pk not in existing:
+        pairs = Mentorship.objects.filter(program=program).annotate(
+            mentor_key=Lower("mentor__email"), mentee_key=Lower("mentee__email")
+        )
+        existing[program.pk] = set(pairs.values_list("mentor_key", "mentee_key"))
+    return existing[program.pk]
+
+
+def _row_problem(values, programs, focus_areas, seen, existing):
     """The reason a row cannot be imported, or None."""
     for column, value in values.items():
         if len(value) > _max_length(column):
@@ -151,12 +163,7 @@ def _row_problem(values, programs, focus_areas, seen):
     if mentor == mentee:
         return _("The mentor and the mentee are the same person.")
     key = (program.pk, mentor, mentee)
-    if (
-        key in seen
-        or Mentorship.objects.filter(
-            program=program, mentor__email__iexact=mentor, mentee__email__iexact=mentee
-        ).exists()
-    ):
+    if key in seen or (mentor, mentee) in _pairs_in(program, existing):
         return _("The pair already exists in the program.")
     seen.add(key)
     offered = {fa.pk for fa in program.focus_areas.all()}

@@ -411,3 +411,20 @@ def test_a_focus_area_the_program_does_not_offer_is_refused(db, superuser):
     )
     result = parse_pairs(data, superuser)
     assert [line for line, _message in result.errors] == [3]
+
+
+def test_checking_for_existing_pairs_reads_each_program_once(db, superuser, mentorship, django_assert_num_queries):
+    """A 2,000-row file must not become 2,000 queries: the number of queries
+    is the same for 1 row and for 30."""
+    from programs.pair_import import parse_pairs
+
+    name = mentorship.program.name
+    rows = [f"{name},mentor{n}@example.org,M,mentee{n}@example.org,E,,," for n in range(30)]
+    # The pair that already exists, in another case, is still found.
+    rows.append(f"{name},{mentorship.mentor.email.upper()},M,{mentorship.mentee.email},E,,,")
+    data = "\n".join([HEADER, *rows]).encode()
+    # The programs, their focus areas, all focus areas, the program's pairs.
+    with django_assert_num_queries(4):
+        result = parse_pairs(data, superuser)
+    assert len(result.rows) == 30
+    assert [line for line, _message in result.errors] == [32]
