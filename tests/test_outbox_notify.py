@@ -193,3 +193,25 @@ def test_the_booking_service_writes_the_rows(mentorship):
     meeting_cancel(meeting=meeting)
     pending = rows(meeting, status=MailStatus.PENDING)
     assert sorted(pending.values_list("kind", "meeting_sequence")) == [(MailKind.MEETING_CANCELLED, 2)] * 2
+
+
+def test_one_dispatcher_kick_per_transaction(db, django_capture_on_commit_callbacks):
+    """A run sends every due row: many changes in one transaction (an import
+    of many pairs) need one kick, not one per e-mail."""
+    from sessions.tasks import dispatch_after_commit
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        dispatch_after_commit()
+        dispatch_after_commit()
+    assert len(callbacks) == 1
+
+
+def test_a_kick_rolled_back_with_its_savepoint_is_asked_for_again(db, django_capture_on_commit_callbacks):
+    from sessions.tasks import dispatch_after_commit
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            dispatch_after_commit()
+            raise RuntimeError
+        dispatch_after_commit()
+    assert len(callbacks) == 1
