@@ -42,40 +42,41 @@ def can_view_mentorship(user, mentorship):
     return is_party(user, mentorship) or coordinates(user, mentorship.program_id)
 
 
-def can_read_agreement(user, mentorship, agreement):
+# The confidentiality levels (sessions.models.Confidentiality) at which a
+# coordinator may read the agreement, and the meeting notes.
+AGREEMENT_SHARED = ("agreement", "open")
+NOTES_SHARED = ("open",)
+
+
+def _shared(user, mentorship, level, shared_at):
+    """Parties read everything; a coordinator reads what the level shares."""
     if is_party(user, mentorship):
         return True
-    return (
-        coordinates(user, mentorship.program_id)
-        and agreement is not None
-        and agreement.confidentiality
-        in (
-            "agreement",
-            "open",
-        )
-    )
+    return coordinates(user, mentorship.program_id) and level in shared_at
+
+
+def _level(agreement):
+    return agreement.confidentiality if agreement is not None else None
+
+
+def can_read_agreement(user, mentorship, agreement):
+    return _shared(user, mentorship, _level(agreement), AGREEMENT_SHARED)
 
 
 def can_read_notes(user, mentorship, agreement):
     """Meeting notes stay between the two parties unless the pair opened them."""
-    if is_party(user, mentorship):
-        return True
-    return coordinates(user, mentorship.program_id) and agreement is not None and agreement.confidentiality == "open"
+    return _shared(user, mentorship, _level(agreement), NOTES_SHARED)
 
 
 def can_read_agreement_version(user, mentorship, content):
     """An old version is read at the level it was saved with: text saved while
     the pair kept it private stays private after they open the agreement."""
-    if is_party(user, mentorship):
-        return True
-    return coordinates(user, mentorship.program_id) and content.get("confidentiality") in ("agreement", "open")
+    return _shared(user, mentorship, content.get("confidentiality"), AGREEMENT_SHARED)
 
 
 def can_read_version_notes(user, mentorship, content):
     """Meeting 1's summary in an old version: note text, read like the notes."""
-    if is_party(user, mentorship):
-        return True
-    return coordinates(user, mentorship.program_id) and content.get("confidentiality") == "open"
+    return _shared(user, mentorship, content.get("confidentiality"), NOTES_SHARED)
 
 
 def can_write_journal(user, mentorship):
