@@ -25,7 +25,8 @@ def program_pairs(program, *, now):
     """The program's pairs for the coordinator's overview: people, status and
     meeting dates (no note text), each with `stall` set, in a fixed number of
     queries whatever the number of pairs."""
-    from sessions.nudges import LOCAL_TZ, stall_reason, with_meeting_dates
+    from sessions.ics import LOCAL_TZ
+    from sessions.nudges import stall_reason, with_meeting_dates
 
     pairs = with_meeting_dates(
         program.mentorships.select_related(

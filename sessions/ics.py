@@ -15,6 +15,8 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
 
+# The one local time zone: times are stored in UTC and shown, reminded and
+# nudged in Stockholm time. Named here because the VTIMEZONE below describes it.
 LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 DEFAULT_LENGTH = timedelta(hours=1)
 

@@ -8,13 +8,12 @@ flattened to one line, so a CR/LF in a name or place cannot add a header.
 
 from email.mime.text import MIMEText
 from email.utils import formataddr
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context
 from django.template.loader import get_template, render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -22,7 +21,6 @@ from . import ics
 from .models import MailKind
 from .preferences import NUDGE_KINDS, REMINDER_KINDS, preferences_token
 
-LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 BOOKING_KINDS = {
     MailKind.MEETING_BOOKED: ics.REQUEST,
     MailKind.MEETING_MOVED: ics.REQUEST,
@@ -39,24 +37,20 @@ def absolute_url(path):
     return f"{settings.SITE_URL}{path}"
 
 
-def url_or_home(name, *args):
-    """The page's absolute URL; the start page where that page does not exist yet."""
-    try:
-        return absolute_url(reverse(name, args=args))
-    except NoReverseMatch:
-        return absolute_url(reverse("home"))
+def page_url(name, *args):
+    """The absolute URL of a named page, for a link in an e-mail."""
+    return absolute_url(reverse(name, args=args))
 
 
 def preferences_url(user):
     return absolute_url(reverse("notification_preferences_signed", args=[preferences_token(user)]))
 
 
-def mail_render(row, *, extra_context=None):
-    """The e-mail for an outbox row. extra_context: what the dispatcher
-    already loaded (e.g. a digest's pairs), merged into the template context."""
+def mail_render(row):
+    """The e-mail for an outbox row."""
     recipient = row.recipient
-    with translation.override(recipient_language(recipient)), timezone.override(LOCAL_TZ):
-        context = mail_context(row) | (extra_context or {})
+    with translation.override(recipient_language(recipient)), timezone.override(ics.LOCAL_TZ):
+        context = mail_context(row)
         subject = ics.one_line(render_to_string(f"emails/{row.kind}/subject.txt", context)).strip()
         text = _render_text(f"emails/{row.kind}/body.txt", context)
         html = render_to_string(f"emails/{row.kind}/body.html", context)
@@ -86,14 +80,14 @@ def mail_context(row):
         "program": mentorship.program if mentorship else None,
         "other": mentorship.other_party(recipient) if mentorship else None,
         "meeting": row.meeting,
-        "object_url": url_or_home("home"),
+        "object_url": page_url("home"),
         # No request, so no context processor: the HTML's lang comes from here.
         "LANGUAGE_CODE": translation.get_language(),
     }
     if mentorship is not None:
-        context["object_url"] = url_or_home("mentorship_detail", mentorship.public_id)
+        context["object_url"] = page_url("mentorship_detail", mentorship.public_id)
     if row.meeting is not None:
-        context["object_url"] = url_or_home("meeting_detail", row.meeting.public_id)
+        context["object_url"] = page_url("meeting_detail", row.meeting.public_id)
         context["starts"] = row.meeting.starts_at
         context["ends"] = row.meeting.ends_at
     builder = _KIND_CONTEXT.get(row.kind)
@@ -177,13 +171,13 @@ def _pair_notice_context(row, context):
 
 def _nudge_notes_context(row, context):
     # "Write the notes" opens the notes form itself, one click less.
-    return {"object_url": url_or_home("meeting_notes", row.meeting.public_id)} if row.meeting else {}
+    return {"object_url": page_url("meeting_notes", row.meeting.public_id)} if row.meeting else {}
 
 
 def _digest_context(row, context):
     from .nudges import digest_pairs
 
-    return {"pairs": digest_pairs(row), "object_url": url_or_home("program_dashboard")}
+    return {"pairs": digest_pairs(row), "object_url": page_url("program_dashboard")}
 
 
 _KIND_CONTEXT = {

@@ -10,14 +10,13 @@ that sequence, and a row whose meeting has changed since is never sent.
 """
 
 from datetime import UTC, timedelta
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from .ics import LOCAL_TZ
 from .models import MailKind, MailStatus, Meeting, OutgoingMail
 from .outbox import mail_enqueue, meeting_mail_cancel_pending
 
-LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 # Several saves of the agreement in a row become one e-mail to the other party.
 AGREEMENT_MAIL_DELAY = timedelta(minutes=10)
 

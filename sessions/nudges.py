@@ -7,17 +7,16 @@ sending time that the nudge still applies (notes written, meeting booked).
 """
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
 
 from programs.models import Mentorship, MentorshipStatus, Program
 
+from .ics import LOCAL_TZ
 from .models import MailKind, Meeting, MeetingStatus, OutgoingMail
 from .outbox import mail_enqueue
 
-LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 TOOK_PLACE = (MeetingStatus.BOOKED, MeetingStatus.HELD)
 # Meetings further back than this are not nudged about: the first scan after
 # an upgrade should not mail people about last year's meetings.
@@ -154,14 +153,14 @@ def nudge_still_applies(row, *, now):
 
 def digest_pairs(row):
     """The digest's pairs as the e-mail shows them, read now."""
-    from .mail_render import url_or_home
+    from .mail_render import page_url
 
     wanted = dict(row.context.get("pairs", []))
     mentorships = Mentorship.objects.filter(pk__in=wanted, status=MentorshipStatus.ACTIVE).select_related(
         "program", "mentor", "mentee"
     )
     return [
-        {"mentorship": m, "reason": wanted[m.pk], "url": url_or_home("mentorship_detail", m.public_id)}
+        {"mentorship": m, "reason": wanted[m.pk], "url": page_url("mentorship_detail", m.public_id)}
         for m in sorted(mentorships, key=lambda m: (m.program.name, m.mentee.display_name))
     ]
 
