@@ -1,5 +1,6 @@
 """Reads for the journal pages, each with a fixed number of queries."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -47,7 +48,7 @@ def meeting_needing_notes(meetings, now):
 def agreement_of(mentorship):
     try:
         return mentorship.agreement
-    except Exception:  # RelatedObjectDoesNotExist: no agreement written yet
+    except ObjectDoesNotExist:  # no agreement written yet
         return None
 
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from .. import notifications
 from ..models import Agreement, AgreementVersion, Meeting, MeetingStatus
-from .booking import _activate, meeting_book
+from .booking import meeting_book, mentorship_activate
 
 
 class AgreementConflict(Exception):
@@ -39,7 +39,7 @@ def agreement_save(*, mentorship, user, content, base_version, focus_areas=None,
     if changed:
         _apply_change(agreement, user, content, focus_names=_focus_names(mentorship))
     _first_meeting_held(mentorship)
-    _activate(mentorship)
+    mentorship_activate(mentorship)
     if next_meeting:
         meeting_book(mentorship=mentorship, **next_meeting)
     return agreement

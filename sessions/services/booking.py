@@ -10,7 +10,7 @@ from .. import notifications
 from ..models import Meeting, MeetingStatus
 
 
-def _activate(mentorship):
+def mentorship_activate(mentorship):
     """A pair that starts meeting is active (no longer just invited)."""
     if mentorship.status == MentorshipStatus.INVITED:
         type(mentorship).objects.filter(pk=mentorship.pk, status=MentorshipStatus.INVITED).update(
@@ -33,7 +33,7 @@ def meeting_book(*, mentorship, starts_at, ends_at, location=""):
         location=location,
         status=MeetingStatus.BOOKED,
     )
-    _activate(mentorship)
+    mentorship_activate(mentorship)
     notifications.meeting_booked_notify(meeting=meeting)
     return meeting
 

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -31,15 +30,14 @@ def agreement_edit(request, public_id):
     conflict = None
     if request.method == "POST" and form.is_valid() and (not offers_booking or booking.is_valid()):
         try:
-            with transaction.atomic():
-                agreement_save(
-                    mentorship=mentorship,
-                    user=request.user,
-                    content=form.content(),
-                    base_version=form.cleaned_data["version"],
-                    focus_areas=form.cleaned_data["focus_areas"],
-                    next_meeting=booking.booking() if offers_booking else None,
-                )
+            agreement_save(
+                mentorship=mentorship,
+                user=request.user,
+                content=form.content(),
+                base_version=form.cleaned_data["version"],
+                focus_areas=form.cleaned_data["focus_areas"],
+                next_meeting=booking.booking() if offers_booking else None,
+            )
         except AgreementConflict as error:
             conflict = _conflict(form, error.current)
         else:
