@@ -27,7 +27,6 @@ class ProfileForm(forms.ModelForm):
 
 def remember_language(response, language):
     """The session-free way Django keeps the chosen language (its cookie)."""
-    translation.activate(language)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
@@ -43,7 +42,7 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        translation.activate(user.language)
+        translation.activate(user.language)  # the message below is in the new language
         messages.success(request, _("Your details are saved."))
         return remember_language(redirect("profile"), user.language)
     return render(request, "accounts/profile.html", {"form": form})

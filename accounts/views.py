@@ -1,5 +1,3 @@
-import logging
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.forms import SetPasswordForm
@@ -9,9 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .models import Invitation
+from .security import security_log
 from .services import invitation_accept, invitation_create, is_registered
-
-security_log = logging.getLogger("mentorskap.security")
 
 RESEND_PAUSE_SECONDS = 300
 

@@ -7,7 +7,7 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.services import pair_invitations_withdraw
+from accounts.services import invitation_resend, pair_invitations_withdraw
 
 from ..admin_scope import CoordinatorScopedAdmin
 from ..models import Mentorship, Program
@@ -168,8 +168,6 @@ class MentorshipAdmin(PairImportAdminMixin, CoordinatorScopedAdmin):
     @admin.action(description=_("Resend invitation"), permissions=["change"])
     def resend_invitations(self, request, queryset):
         """A new invitation link for each party who has not yet set a password."""
-        from accounts.services import invitation_resend
-
         invited = []
         for mentorship in queryset.select_related("mentor", "mentee"):
             invited += invitation_resend(mentorship=mentorship)
