@@ -48,7 +48,12 @@ def journal_print(request, public_id):
 
 @journal_view
 def agreement_print(request, public_id):
+    """The agreement alone: the print view without the meetings (none are read)."""
     mentorship = mentorship_or_404(request, public_id)
-    context = _journal_context(request, mentorship)
-    context["meetings"] = []
+    context = {
+        "mentorship": mentorship,
+        "agreement": agreement_of(mentorship),
+        "meetings": [],
+        **abilities(request.user, mentorship),
+    }
     return render(request, "mentoring_sessions/journal_print.html", context)
