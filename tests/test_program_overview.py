@@ -83,3 +83,20 @@ def test_query_count_does_not_grow_with_pairs(client_for, coordinator, program):
 def test_dashboard_links_to_the_overview(client_for, coordinator, program):
     html = client_for(coordinator).get(reverse("program_dashboard")).content.decode()
     assert reverse("program_detail", args=[program.pk]) in html
+
+
+def test_dashboard_counts_pairs_by_status_and_meetings_held(client_for, coordinator, program, other_program):
+    held_at = timezone.now() - dt.timedelta(days=3)
+    active = MentorshipFactory(program=program)
+    MentorshipFactory(program=program, status="invited")
+    MentorshipFactory(program=program, status="ended")
+    MentorshipFactory(program=program, status="cancelled")
+    MentorshipFactory(program=other_program)  # not theirs: not counted, not listed
+    for number in (2, 3):
+        MeetingFactory(mentorship=active, number=number, status=MeetingStatus.HELD, starts_at=held_at)
+    MeetingFactory(mentorship=active, number=4)  # booked, not held
+    response = client_for(coordinator).get(reverse("program_dashboard"))
+    (shown,) = response.context["programs"]
+    assert (shown.pairs_total, shown.pairs_active, shown.pairs_invited, shown.pairs_closed) == (4, 1, 1, 2)
+    assert shown.meetings_held == 2
+    assert shown.last_meeting == held_at
