@@ -10,6 +10,7 @@ from accounts.models import Invitation, User
 from programs.models import FocusArea, Mentorship, Organisation
 from sessions.models import Agreement, MailKind, MailStatus, Meeting, OutgoingMail
 
+from . import admin_forms
 from .factories import AgreementFactory, MeetingFactory, MentorshipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,33 +25,16 @@ def english(settings):
 
 def program_form(program, mentorship, **extra):
     """The program's change form as the admin posts it, with one pair row."""
-    data = {
-        "name": program.name,
-        "kind": program.kind,
-        "description": "",
-        "starts_on": program.starts_on.isoformat(),
+    row = {
+        "id": mentorship.pk,
+        "program": program.pk,
+        "status": mentorship.status,
+        "starts_on": "",
         "ends_on": "",
-        "meeting_interval_weeks": 4,
-        "reminder_days_before": 2,
-        "reminder_hours_before": 2,
-        "notes_nudge_after_days": 3,
-        "booking_nudge_after_days": 14,
-        "booking_nudge_max": 3,
-        "stalled_after_weeks": 6,
-        "agreement_due_weeks": 3,
-        "mentorships-TOTAL_FORMS": 1,
-        "mentorships-INITIAL_FORMS": 1,
-        "mentorships-MIN_NUM_FORMS": 0,
-        "mentorships-MAX_NUM_FORMS": 1000,
-        "mentorships-0-id": mentorship.pk,
-        "mentorships-0-program": program.pk,
-        "mentorships-0-status": mentorship.status,
-        "mentorships-0-starts_on": "",
-        "mentorships-0-ends_on": "",
-        "_save": "Save",
     }
-    data.update(extra)
-    return data
+    return admin_forms.program_form(
+        name=program.name, kind=program.kind, starts_on=program.starts_on, pairs=[row], **extra
+    )
 
 
 def test_a_pair_row_on_the_program_page_cannot_delete_the_pair_and_its_notes(

@@ -13,6 +13,7 @@ from accounts.models import User
 from programs.models import FocusArea, Mentorship, MentorshipStatus, Program, ProgramKind
 from sessions.models import Confidentiality, MeetingStatus, OutgoingMail
 
+from .admin_forms import program_form
 from .factories import AgreementFactory, MeetingFactory, MentorshipFactory, ProgramFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -152,31 +153,21 @@ def test_staff_user_without_programs_cannot_see_pairs(client_for, mentorship):
 def test_coordinator_edits_their_program(client_for, coordinator, program, mentorship):
     response = client_for(coordinator).post(
         change_url(program),
-        {
-            "name": "Ledarskap 2026 (vår)",
-            "kind": ProgramKind.INDIVIDUALS,
-            "description": "",
-            "starts_on": program.starts_on.isoformat(),
-            "ends_on": "",
-            "meeting_interval_weeks": 3,
-            "reminder_days_before": 2,
-            "reminder_hours_before": 2,
-            "notes_nudge_after_days": 3,
-            "booking_nudge_after_days": 14,
-            "booking_nudge_max": 3,
-            "stalled_after_weeks": 6,
-            "agreement_due_weeks": 3,
-            "mentorships-TOTAL_FORMS": 1,
-            "mentorships-INITIAL_FORMS": 1,
-            "mentorships-MIN_NUM_FORMS": 0,
-            "mentorships-MAX_NUM_FORMS": 1000,
-            "mentorships-0-id": mentorship.pk,
-            "mentorships-0-program": program.pk,
-            "mentorships-0-status": MentorshipStatus.ENDED,
-            "mentorships-0-starts_on": mentorship.starts_on.isoformat(),
-            "mentorships-0-ends_on": timezone.localdate().isoformat(),
-            "_save": "Spara",
-        },
+        program_form(
+            name="Ledarskap 2026 (vår)",
+            kind=ProgramKind.INDIVIDUALS,
+            starts_on=program.starts_on,
+            meeting_interval_weeks=3,
+            pairs=[
+                {
+                    "id": mentorship.pk,
+                    "program": program.pk,
+                    "status": MentorshipStatus.ENDED,
+                    "starts_on": mentorship.starts_on.isoformat(),
+                    "ends_on": timezone.localdate().isoformat(),
+                }
+            ],
+        ),
     )
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     program.refresh_from_db()
@@ -199,24 +190,7 @@ def test_coordinator_creating_a_program_coordinates_it(client_for, coordinator):
     client = client_for(coordinator)
     response = client.post(
         admin_url(Program, "add"),
-        {
-            "name": "Nytt program",
-            "kind": ProgramKind.ASSOCIATIONS,
-            "starts_on": timezone.localdate().isoformat(),
-            "meeting_interval_weeks": 4,
-            "reminder_days_before": 2,
-            "reminder_hours_before": 2,
-            "notes_nudge_after_days": 3,
-            "booking_nudge_after_days": 14,
-            "booking_nudge_max": 3,
-            "stalled_after_weeks": 6,
-            "agreement_due_weeks": 3,
-            "mentorships-TOTAL_FORMS": 0,
-            "mentorships-INITIAL_FORMS": 0,
-            "mentorships-MIN_NUM_FORMS": 0,
-            "mentorships-MAX_NUM_FORMS": 1000,
-            "_save": "Spara",
-        },
+        program_form(name="Nytt program", kind=ProgramKind.ASSOCIATIONS, starts_on=timezone.localdate()),
     )
     assert response.status_code == 302
     created = Program.objects.get(name="Nytt program")
