@@ -35,20 +35,7 @@ def nudges_scan(*, now=None):
 
 def notes_nudges_enqueue(*, now):
     """The mentee, when a meeting took place some days ago and has no notes."""
-    candidates = []
-    for program in Program.objects.only("pk", "notes_nudge_after_days"):
-        cutoff = now - timedelta(days=program.notes_nudge_after_days)
-        meetings = Meeting.objects.filter(
-            mentorship__program=program,
-            mentorship__status=MentorshipStatus.ACTIVE,
-            number__gt=1,  # meeting 1's notes are the agreement's summary
-            status__in=TOOK_PLACE,
-            starts_at__lte=cutoff,
-            starts_at__gt=cutoff - NOTES_NUDGE_HORIZON,
-            summary="",
-            reflection="",
-        ).select_related("mentorship__mentee")
-        candidates += [(f"nudge_notes:{m.pk}", m) for m in meetings]
+    candidates = [(f"nudge_notes:{m.pk}", m) for m in _meetings_without_notes(now) if _notes_overdue(m, now)]
     return _enqueue_new(
         candidates,
         lambda key, meeting: mail_enqueue(
@@ -60,6 +47,29 @@ def notes_nudges_enqueue(*, now):
             dedupe_key=key,
         ),
     )
+
+
+def _meetings_without_notes(now):
+    """Meetings without notes in the widest window any program asks for: two
+    queries however many programs there are; each program's own period is
+    applied by `_notes_overdue`."""
+    longest = Program.objects.aggregate(days=Max("notes_nudge_after_days"))["days"]
+    if longest is None:
+        return []
+    return Meeting.objects.filter(
+        mentorship__status=MentorshipStatus.ACTIVE,
+        number__gt=1,  # meeting 1's notes are the agreement's summary
+        status__in=TOOK_PLACE,
+        starts_at__lte=now,
+        starts_at__gt=now - timedelta(days=longest) - NOTES_NUDGE_HORIZON,
+        summary="",
+        reflection="",
+    ).select_related("mentorship__mentee", "mentorship__program")
+
+
+def _notes_overdue(meeting, now):
+    cutoff = now - timedelta(days=meeting.mentorship.program.notes_nudge_after_days)
+    return cutoff - NOTES_NUDGE_HORIZON < meeting.starts_at <= cutoff
 
 
 def booking_nudges_enqueue(*, now):

@@ -167,10 +167,28 @@ def test_nudges_turned_off_are_not_sent(mentorship, mentee, clock):
     assert not mail.outbox
 
 
-def test_scan_that_finds_nothing_new_is_cheap(mentorship, clock, django_assert_max_num_queries):
-    AgreementFactory(mentorship=mentorship)
-    met(mentorship, 4, clock, number=2)
+def test_scan_that_finds_nothing_new_is_cheap(db, clock, django_assert_max_num_queries):
+    """The same few queries for one program or many."""
+    for days in (3, 4, 5, 6, 7):
+        pair = MentorshipFactory(status=MentorshipStatus.ACTIVE, program__notes_nudge_after_days=days)
+        AgreementFactory(mentorship=pair)
+        met(pair, 8, clock, number=2)
+    assert nudges_scan()["notes"] == 5
+    with django_assert_max_num_queries(6):
+        assert nudges_scan() == {"notes": 0, "booking": 0, "digest": 0}
+
+
+def test_notes_nudge_follows_each_program_days(db, clock):
+    quick = MentorshipFactory(status=MentorshipStatus.ACTIVE, program__notes_nudge_after_days=3)
+    patient = MentorshipFactory(status=MentorshipStatus.ACTIVE, program__notes_nudge_after_days=10)
+    for pair in (quick, patient):
+        AgreementFactory(mentorship=pair)
+        met(pair, 4, clock, number=2)
+        MeetingFactory(mentorship=pair, number=3, starts_at=clock.now + 10 * DAY)
     nudges_scan()
-    programs = 1
-    with django_assert_max_num_queries(programs + 6):
-        nudges_scan()
+    assert set(OutgoingMail.objects.filter(kind=MailKind.NUDGE_NOTES).values_list("mentorship", flat=True)) == {
+        quick.pk
+    }
+    clock.advance(7 * DAY)
+    nudges_scan()
+    assert OutgoingMail.objects.filter(kind=MailKind.NUDGE_NOTES, mentorship=patient).count() == 1
