@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from .models import FocusArea, Mentorship, Organisation, Program
 from .permissions import coordinated_program_ids
-from .services import mentorship_create, person_get_or_create
+from .services import mentorship_create, person_get_or_create, programs_lock_for_new_pairs
 
 COLUMNS = [
     "program",
@@ -198,21 +198,30 @@ def import_pairs(result):
     """Save every row of a valid result, or none: one transaction."""
     if not result.ok:
         raise ValidationError(_("The file has errors; nothing was imported."))
+    programs_lock_for_new_pairs({row.program.pk for row in result.rows})
     created = []
     for row in result.rows:
-        mentor, _created = person_get_or_create(email=row.mentor_email, name=row.mentor_name)
-        mentee, _created = person_get_or_create(email=row.mentee_email, name=row.mentee_name)
-        created.append(
-            mentorship_create(
-                program=row.program,
-                mentor=mentor,
-                mentee=mentee,
-                mentor_organisation=_organisation(row.mentor_organisation),
-                mentee_organisation=_organisation(row.mentee_organisation),
-                focus_areas=row.focus_areas,
-            )
-        )
+        created.append(_pair_create(row))
     return created
+
+
+def _pair_create(row):
+    mentor, _created = person_get_or_create(email=row.mentor_email, name=row.mentor_name)
+    mentee, _created = person_get_or_create(email=row.mentee_email, name=row.mentee_name)
+    if Mentorship.objects.filter(program=row.program, mentor=mentor, mentee=mentee).exists():
+        # Added by someone else between the preview and the confirmation.
+        raise ValidationError(
+            _("Line %(line)s: this pair was added to the program after the preview; nothing was imported.")
+            % {"line": row.line}
+        )
+    return mentorship_create(
+        program=row.program,
+        mentor=mentor,
+        mentee=mentee,
+        mentor_organisation=_organisation(row.mentor_organisation),
+        mentee_organisation=_organisation(row.mentee_organisation),
+        focus_areas=row.focus_areas,
+    )
 
 
 def _organisation(name):

@@ -1,9 +1,9 @@
 """Everything that writes programs, people and pairs."""
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from .models import Mentorship, MentorshipStatus
+from .models import Mentorship, MentorshipStatus, Program
 
 
 def person_get_or_create(*, email, name=""):
@@ -16,14 +16,32 @@ def person_get_or_create(*, email, name=""):
     email = User.objects.normalize_email(email).strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
-        user = User(email=email, name=name.strip())
-        user.set_unusable_password()
-        user.save()
-        return user, True
+        try:
+            return _person_create(email=email, name=name), True
+        except IntegrityError:
+            # Someone added the same address a moment ago: use theirs.
+            user = User.objects.get(email__iexact=email)
     if name and not user.name:
         user.name = name.strip()
         user.save(update_fields=["name"])
     return user, False
+
+
+def _person_create(*, email, name):
+    user = get_user_model()(email=email, name=name.strip())
+    user.set_unusable_password()
+    with transaction.atomic():  # a savepoint, so a clash leaves the caller's transaction usable
+        user.save()
+    return user
+
+
+def programs_lock_for_new_pairs(program_ids):
+    """Hold the programs' rows until the transaction ends, so that two people
+    adding the same pair at the same instant are serialised: the second one's
+    duplicate check then sees the first one's pair and gets a message instead
+    of a server error from the unique constraint. Must run in a transaction;
+    a no-op on SQLite, which has one writer at a time anyway."""
+    list(Program.objects.select_for_update().filter(pk__in=program_ids).order_by("pk").values_list("pk"))
 
 
 @transaction.atomic

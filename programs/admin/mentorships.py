@@ -12,7 +12,7 @@ from accounts.services import invitation_resend, pair_invitations_withdraw
 from ..admin_scope import CoordinatorScopedAdmin
 from ..models import Mentorship, Program
 from ..permissions import coordinated_program_ids
-from ..services import mentorship_announce, person_get_or_create
+from ..services import mentorship_announce, person_get_or_create, programs_lock_for_new_pairs
 from .pair_import import PairImportAdminMixin
 
 
@@ -57,6 +57,7 @@ class MentorshipAdminForm(forms.ModelForm):
             raise forms.ValidationError(_("The mentor and the mentee must be different people."))
         program = cleaned.get("program")
         if program and mentor and mentee:
+            programs_lock_for_new_pairs([program.pk])  # the admin saves in the same transaction
             clash = Mentorship.objects.filter(
                 program=program, mentor__email__iexact=mentor, mentee__email__iexact=mentee
             ).exclude(pk=self.instance.pk)

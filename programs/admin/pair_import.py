@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -54,6 +54,10 @@ class PairImportAdminMixin:
         if not result.ok:
             context.update(form=CsvUploadForm(), result=result)
             return TemplateResponse(request, "admin/programs/mentorship/import.html", context)
-        created = import_pairs(result)
+        try:
+            created = import_pairs(result)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(reverse("admin:programs_mentorship_import"))
         messages.success(request, _("%(count)s pairs were imported.") % {"count": len(created)})
         return redirect(reverse("admin:programs_mentorship_changelist"))
