@@ -75,6 +75,13 @@ class Program(models.Model):
     def __str__(self):
         return self.name
 
+    def focus_areas_not_offered(self, areas):
+        """Those of `areas` a pair of this program may not choose. A program
+        that names its focus areas offers only those; one that names none
+        offers them all. Reads `focus_areas.all()`, so a prefetch is used."""
+        offered = set(self.focus_areas.all())
+        return [area for area in areas if offered and area not in offered]
+
 
 class Organisation(models.Model):
     """A förening: in mentorship between associations, each side is one."""

@@ -166,11 +166,10 @@ def _row_problem(values, programs, focus_areas, seen, existing):
     if key in seen or (mentor, mentee) in _pairs_in(program, existing):
         return _("The pair already exists in the program.")
     seen.add(key)
-    offered = {fa.pk for fa in program.focus_areas.all()}
     for name in _split(values["focus_areas"]):
         if name.lower() not in focus_areas:
             return _("Unknown focus area: %(name)s") % {"name": name}
-        if offered and focus_areas[name.lower()].pk not in offered:
+        if program.focus_areas_not_offered([focus_areas[name.lower()]]):
             return _("The program does not offer the focus area %(name)s.") % {"name": name}
     return None
 

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from accounts.models import User
-from programs.models import Mentorship, MentorshipStatus, Organisation, Program, ProgramKind
+from programs.models import FocusArea, Mentorship, MentorshipStatus, Organisation, Program, ProgramKind
 from programs.validators import luhn_ok, normalise_organisation_number
 from sessions.models import Confidentiality, Meeting
 
@@ -291,3 +291,10 @@ def test_deleting_a_program_with_pairs_is_refused(mentorship):
 def test_program_factory_default_is_valid():
     ProgramFactory().full_clean()
     MentorshipFactory().full_clean()
+
+
+def test_a_program_offers_the_focus_areas_it_names_or_all_when_it_names_none(program):
+    first, second = FocusArea.objects.filter(kind=program.kind)[:2]
+    assert program.focus_areas_not_offered([first, second]) == []
+    program.focus_areas.set([first])
+    assert program.focus_areas_not_offered([first, second]) == [second]

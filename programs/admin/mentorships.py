@@ -67,13 +67,10 @@ class MentorshipAdminForm(forms.ModelForm):
         return cleaned
 
     def _check_focus_areas_offered(self, program, focus_areas):
-        """As in the CSV import: a program that names its focus areas offers only those."""
         if not (program and focus_areas):
             return
-        offered = set(program.focus_areas.all())
-        for area in focus_areas:
-            if offered and area not in offered:
-                self.add_error("focus_areas", _("The program does not offer the focus area %(name)s.") % {"name": area})
+        for area in program.focus_areas_not_offered(focus_areas):
+            self.add_error("focus_areas", _("The program does not offer the focus area %(name)s.") % {"name": area})
 
     def _post_clean(self):
         # The people are resolved on save; the model's own checks of mentor
