@@ -32,7 +32,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .mail_render import mail_render
+from .mail_render import invitation_of, mail_render
 from .models import MailKind, MailStatus, MeetingStatus, NotificationPreferences, OutgoingMail
 from .nudges import nudge_still_applies
 from .preferences import mail_kind_allowed
@@ -197,9 +197,7 @@ def _meeting_skip_reason(row, *, now):
 
 
 def _invitation_usable(row):
-    from accounts.models import Invitation
-
-    invitation = Invitation.objects.select_related("user").filter(public_id=row.context.get("invitation")).first()
+    invitation = invitation_of(row)
     return invitation is not None and invitation.is_usable
 
 

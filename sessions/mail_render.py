@@ -143,14 +143,23 @@ def _agreement_context(row, context):
     return {"changed_by": changed_by}
 
 
-def _invitation_context(row, context):
+def invitation_of(row):
+    """The invitation an invitation e-mail is about, or None; read once per
+    row and kept on it, as the dispatcher's check and the rendering both
+    need it."""
     from accounts.models import Invitation
 
-    invitation = (
-        Invitation.objects.select_related("mentorship__program", "mentorship__mentor", "mentorship__mentee")
-        .filter(public_id=row.context.get("invitation"))
-        .first()
-    )
+    if not hasattr(row, "_invitation"):
+        row._invitation = (
+            Invitation.objects.select_related("user", "mentorship__program", "mentorship__mentor", "mentorship__mentee")
+            .filter(public_id=row.context.get("invitation"))
+            .first()
+        )
+    return row._invitation
+
+
+def _invitation_context(row, context):
+    invitation = invitation_of(row)
     mentorship = invitation.mentorship if invitation else context["mentorship"]
     return {
         "invitation": invitation,

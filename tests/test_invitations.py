@@ -250,3 +250,20 @@ def test_admin_refuses_an_invalid_email(client_for, coordinator, program):
     assert response.status_code == 200
     assert not Mentorship.objects.exists()
     assert not OutgoingMail.objects.exists()
+
+
+def test_sending_an_invitation_reads_it_once(mentorship):
+    from django.core import mail
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sessions.dispatch import dispatch_due_mail
+
+    person = UserFactory(email="ny.inbjuden@example.org")
+    invitation_create(user=person, mentorship=mentorship)
+    with CaptureQueriesContext(connection) as queries:
+        dispatch_due_mail()
+
+    assert len(mail.outbox) == 1 and "ny.inbjuden@example.org" in mail.outbox[0].to[0]
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"accounts_invitation"' in q["sql"]]
+    assert len(reads) == 1, reads
