@@ -75,12 +75,17 @@ class Program(models.Model):
     def __str__(self):
         return self.name
 
+    def offered_focus_areas(self):
+        """The focus areas a pair of this program may choose: those the
+        program names, or, when it names none, all of its kind (the template
+        has four for associations and four for individuals)."""
+        named = list(self.focus_areas.all())
+        return named or list(FocusArea.objects.filter(kind=self.kind))
+
     def focus_areas_not_offered(self, areas):
-        """Those of `areas` a pair of this program may not choose. A program
-        that names its focus areas offers only those; one that names none
-        offers them all. Reads `focus_areas.all()`, so a prefetch is used."""
-        offered = set(self.focus_areas.all())
-        return [area for area in areas if offered and area not in offered]
+        """Those of `areas` a pair of this program may not choose."""
+        offered = set(self.offered_focus_areas())
+        return [area for area in areas if area not in offered]
 
 
 class Organisation(models.Model):

@@ -76,8 +76,49 @@ def test_focus_areas_of_another_program_are_refused(client_for, mentee, mentorsh
 
     foreign = FocusArea.objects.create(name="Annat programs område", kind="individuals")
     other_program.focus_areas.add(foreign)
+    mentorship.program.focus_areas.set(FocusArea.objects.filter(kind="individuals").exclude(pk=foreign.pk))
     response = agreement_post(client_for(mentee), mentorship, focus_areas=[foreign.pk])
     assert "focus_areas" in response.context["form"].errors
+
+
+def test_focus_areas_of_the_other_kind_are_refused_when_the_program_names_none(client_for, mentee, mentorship):
+    from programs.models import FocusArea
+
+    associations_only = FocusArea.objects.filter(kind="associations").first()
+    response = agreement_post(client_for(mentee), mentorship, focus_areas=[associations_only.pk])
+    assert "focus_areas" in response.context["form"].errors
+
+
+def test_a_program_that_names_no_focus_areas_offers_those_of_its_kind_and_keeps_the_pairs(
+    client_for, mentee, mentorship
+):
+    """The coordinator set an area on the pair; the mentee's first save of
+    the agreement must not drop it."""
+    from programs.models import FocusArea
+
+    set_by_coordinator = FocusArea.objects.filter(kind="individuals").first()
+    mentorship.focus_areas.set([set_by_coordinator])
+    client = client_for(mentee)
+    page = client.get(reverse("agreement_edit", args=[mentorship.public_id])).content.decode()
+    for area in FocusArea.objects.filter(kind="individuals"):
+        assert f'value="{area.pk}"' in page
+    assert f'value="{FocusArea.objects.filter(kind="associations").first().pk}"' not in page
+
+    agreement_post(client, mentorship, focus_areas=[set_by_coordinator.pk])
+    assert list(mentorship.focus_areas.all()) == [set_by_coordinator]
+
+
+def test_an_area_the_program_no_longer_offers_stays_a_choice_for_the_pair(client_for, mentee, mentorship):
+    from programs.models import FocusArea
+
+    kept, offered = FocusArea.objects.filter(kind="individuals")[:2]
+    mentorship.focus_areas.set([kept])
+    mentorship.program.focus_areas.set([offered])
+    client = client_for(mentee)
+    assert f'value="{kept.pk}"' in client.get(reverse("agreement_edit", args=[mentorship.public_id])).content.decode()
+
+    agreement_post(client, mentorship, focus_areas=[kept.pk, offered.pk])
+    assert set(mentorship.focus_areas.all()) == {kept, offered}
 
 
 def test_html_and_script_are_stored_as_text_and_escaped(client_for, mentee, mentor, mentorship):

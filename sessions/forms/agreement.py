@@ -50,13 +50,18 @@ class AgreementForm(forms.ModelForm):
 
     def __init__(self, *args, mentorship, **kwargs):
         super().__init__(*args, **kwargs)
-        offered = list(mentorship.program.focus_areas.all())
-        self.fields["focus_areas"].queryset = mentorship.program.focus_areas.all()
+        # What the program offers, and what the pair already has: an area the
+        # coordinator set, or one the program no longer offers, stays a
+        # choice, so saving the agreement never drops it unseen.
+        chosen = list(mentorship.focus_areas.all())
+        offered = mentorship.program.offered_focus_areas()
+        offered += [area for area in chosen if area not in offered]
+        self.fields["focus_areas"].queryset = FocusArea.objects.filter(pk__in=[area.pk for area in offered])
         # The seeded names are Swedish data with translations in the catalogue.
         self.fields["focus_areas"].choices = [(fa.pk, gettext(fa.name)) for fa in offered]
         if not self.is_bound:
             self.initial.setdefault("version", self.instance.version)
-            self.initial.setdefault("focus_areas", list(mentorship.focus_areas.all()))
+            self.initial.setdefault("focus_areas", chosen)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
