@@ -51,7 +51,8 @@ def mail_render(row):
     recipient = row.recipient
     with translation.override(recipient_language(recipient)), timezone.override(ics.LOCAL_TZ):
         context = mail_context(row)
-        subject = ics.one_line(render_to_string(f"emails/{row.kind}/subject.txt", context)).strip()
+        # A subject is plain text, like the text body: "&" stays "&", not "&amp;".
+        subject = ics.one_line(_render_text(f"emails/{row.kind}/subject.txt", context)).strip()
         text = _render_text(f"emails/{row.kind}/body.txt", context)
         html = render_to_string(f"emails/{row.kind}/body.html", context)
         message = EmailMultiAlternatives(

@@ -123,3 +123,16 @@ def test_no_e_mail_carries_agreement_or_note_text(mentorship, meeting, mentee, m
         parts = [p.get_payload(decode=True) for p in message.message().walk() if not p.is_multipart()]
         everything = message.subject + b"".join(parts).decode("utf-8")
         assert "Hemlig" not in everything, row.kind
+
+
+def test_subjects_are_plain_text_not_html(mentorship, meeting, mentee, mentor, coordinator):
+    """A program called "Styrelse & ledarskap" is not "Styrelse &amp; ledarskap" in the inbox."""
+    mentorship.program.name = "Styrelse & ledarskap <2027>"
+    mentorship.program.save()
+    mentee.name = "Åsa O'Neil"
+    mentee.save()
+    invitation_create(user=mentor, mentorship=mentorship)
+    mail_enqueue(recipient=mentee, kind=MailKind.NUDGE_BOOKING, mentorship=mentorship)
+    subjects = [mail_render(row).subject for row in OutgoingMail.objects.all()]
+    assert any("Styrelse & ledarskap <2027>" in subject for subject in subjects), subjects
+    assert not any("&amp;" in s or "&#x27;" in s or "&lt;" in s for s in subjects), subjects
