@@ -398,3 +398,34 @@ def test_the_agreement_form_books_meeting_two_only_once(client_for, mentee, ment
     agreement_post(client_for(mentee), mentorship, version=1, roles="Ändrat", **booking)
     assert mentorship.meetings.filter(number__gte=2).count() == 1
     assert Agreement.objects.get(mentorship=mentorship).roles == "Ändrat"
+
+
+def test_the_notes_form_books_the_next_meeting_only_once(client_for, mentee, mentorship, held_meeting):
+    """A double submit: the second post is a conflict, and the page shown
+    with it must not book meeting 3 again when saved."""
+    from sessions.models import MailKind, OutgoingMail
+
+    day, start = future(days=20)
+    next_meeting = {"next-date": day, "next-start_time": start}
+    client = client_for(mentee)
+    assert notes_post(client, held_meeting, **next_meeting).status_code == 302
+    again = notes_post(client, held_meeting, **next_meeting)
+    assert again.status_code == 200 and again.context["conflict"]
+    assert 'name="next-date"' not in again.content.decode()
+    notes_post(client, held_meeting, version=1, **next_meeting)
+
+    assert list(mentorship.meetings.filter(number__gte=3).values_list("number", flat=True)) == [3]
+    assert OutgoingMail.objects.filter(kind=MailKind.MEETING_BOOKED).count() == 2  # one to each
+
+
+def test_booking_the_same_time_twice_books_one_meeting(client_for, mentor, mentorship):
+    from sessions.models import MailKind, OutgoingMail
+
+    day, start = future(days=12, hour=9)
+    form = {"date": day, "start_time": start, "end_time": "10:00", "location": "Café"}
+    client = client_for(mentor)
+    for _ in range(2):
+        assert client.post(reverse("meeting_book", args=[mentorship.public_id]), form).status_code == 302
+
+    assert mentorship.meetings.count() == 1
+    assert OutgoingMail.objects.filter(kind=MailKind.MEETING_BOOKED).count() == 2  # one to each

@@ -21,9 +21,15 @@ def mentorship_activate(mentorship):
 
 @transaction.atomic
 def meeting_book(*, mentorship, starts_at, ends_at, location=""):
-    """Book the pair's next meeting and invite both parties."""
+    """Book the pair's next meeting and invite both parties; booking the same
+    start again returns the meeting already booked."""
     # Lock the pair so two bookings at once cannot take the same number.
     type(mentorship).objects.select_for_update().filter(pk=mentorship.pk).first()
+    same = mentorship.meetings.filter(status=MeetingStatus.BOOKED, starts_at=starts_at).first()
+    if same is not None:
+        # A second submit of the same booking (double click, back and resend):
+        # one meeting and one invitation, not two.
+        return same
     number = (mentorship.meetings.aggregate(n=Max("number"))["n"] or 0) + 1
     meeting = Meeting.objects.create(
         mentorship=mentorship,

@@ -59,10 +59,13 @@ def meeting_notes(request, public_id):
         data, previous_items=previous_items, initial={"version": meeting.version, **_notes_initial(meeting)}
     )
     items = reminder_item_formset(data, meeting=meeting, extra_rows=1 if adding else 0)
-    booking = OptionalBookingForm(data, prefix="next")
+    # The next meeting is booked here only from the latest meeting; once it
+    # exists (also after a double submit) the form no longer offers it.
+    offers_booking = not any(m.number > meeting.number and m.status != MeetingStatus.CANCELLED for m in meetings)
+    booking = OptionalBookingForm(data, prefix="next") if offers_booking else None
     conflict = None
     if request.method == "POST" and not adding:
-        if form.is_valid() and items.is_valid() and booking.is_valid():
+        if form.is_valid() and items.is_valid() and (booking is None or booking.is_valid()):
             try:
                 meeting_notes_save(
                     meeting=meeting,
@@ -71,7 +74,7 @@ def meeting_notes(request, public_id):
                     base_version=form.cleaned_data["version"],
                     ticked_item_ids=form.cleaned_data["done_items"],
                     items=formset_items(items, {i.pk for i in meeting.reminder_items.all()}),
-                    next_meeting=booking.booking(),
+                    next_meeting=booking.booking() if booking else None,
                 )
             except NotesConflict as error:
                 conflict = _conflict(form, error.current)
