@@ -24,6 +24,9 @@ AGREEMENT_MAIL_DELAY = timedelta(minutes=10)
 def meeting_booked_notify(*, meeting):
     """Both parties get the invitation (.ics), and reminders are scheduled."""
     _meeting_refresh_sequence(meeting)
+    # A cancelled meeting booked again may still have its cancellation
+    # waiting: the new invitation replaces it.
+    meeting_mail_cancel_pending(meeting=meeting)
     _booking_change_enqueue(meeting=meeting, kind=MailKind.MEETING_BOOKED)
     _reminders_enqueue(meeting=meeting)
     _dispatch_soon()

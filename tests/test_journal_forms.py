@@ -429,3 +429,44 @@ def test_booking_the_same_time_twice_books_one_meeting(client_for, mentor, mento
 
     assert mentorship.meetings.count() == 1
     assert OutgoingMail.objects.filter(kind=MailKind.MEETING_BOOKED).count() == 2  # one to each
+
+
+def test_a_cancelled_meeting_booked_again_keeps_its_number(client_for, mentee, mentor, mentorship):
+    """Book Tillfälle 1, cancel it, book a new time: still Tillfälle 1, so the
+    agreement is made at meeting 1 and the form still offers meeting 2."""
+    from sessions.dispatch import dispatch_due_mail
+    from sessions.models import MailKind, MailStatus, OutgoingMail
+
+    client = client_for(mentor)
+    day, start = future(days=5)
+    client.post(reverse("meeting_book", args=[mentorship.public_id]), {"date": day, "start_time": start})
+    dispatch_due_mail()  # the invitations have gone out
+    first = mentorship.meetings.get()
+    client.post(reverse("meeting_cancel", args=[first.public_id]))
+    assert OutgoingMail.objects.filter(kind=MailKind.MEETING_CANCELLED, status=MailStatus.PENDING).count() == 2
+    day, start = future(days=9)
+    client.post(reverse("meeting_book", args=[mentorship.public_id]), {"date": day, "start_time": start})
+
+    assert list(mentorship.meetings.values_list("number", "status", "sequence")) == [(1, MeetingStatus.BOOKED, 2)]
+    booked = OutgoingMail.objects.filter(kind=MailKind.MEETING_BOOKED, meeting_sequence=2)
+    assert booked.count() == 2
+    # The cancellation nobody had received yet is replaced by the new invitation.
+    assert not OutgoingMail.objects.filter(kind=MailKind.MEETING_CANCELLED, status=MailStatus.PENDING).exists()
+
+    page = client_for(mentee).get(reverse("agreement_edit", args=[mentorship.public_id])).content.decode()
+    assert 'name="next-date"' in page
+    day, start = future(days=30)
+    agreement_post(client_for(mentee), mentorship, **{"next-date": day, "next-start_time": start})
+    assert list(mentorship.meetings.values_list("number", flat=True)) == [1, 2]
+
+
+def test_an_agreement_made_after_meeting_one_was_cancelled_makes_it_held(client_for, mentee, mentor, mentorship):
+    client = client_for(mentor)
+    day, start = future(days=5)
+    client.post(reverse("meeting_book", args=[mentorship.public_id]), {"date": day, "start_time": start})
+    client.post(reverse("meeting_cancel", args=[mentorship.meetings.get().public_id]))
+
+    agreement_post(client_for(mentee), mentorship)
+
+    first = mentorship.meetings.get()
+    assert (first.number, first.status, first.starts_at) == (1, MeetingStatus.HELD, None)

@@ -78,6 +78,10 @@ def _first_meeting_held(mentorship):
         Meeting.objects.create(mentorship=mentorship, number=1, status=MeetingStatus.HELD)
     elif first.status == MeetingStatus.BOOKED and (first.starts_at is None or first.starts_at <= timezone.now()):
         Meeting.objects.filter(pk=first.pk).update(status=MeetingStatus.HELD)
+    elif first.status == MeetingStatus.CANCELLED:
+        # The booked time was cancelled, yet the pair met and made the
+        # agreement: Tillfälle 1 took place, at a time nobody booked here.
+        Meeting.objects.filter(pk=first.pk).update(status=MeetingStatus.HELD, starts_at=None, ends_at=None)
 
 
 @transaction.atomic

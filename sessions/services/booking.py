@@ -2,7 +2,7 @@
 to the outbox in the same transaction (see sessions.notifications)."""
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F
 
 from programs.models import MentorshipStatus
 
@@ -30,16 +30,36 @@ def meeting_book(*, mentorship, starts_at, ends_at, location=""):
         # A second submit of the same booking (double click, back and resend):
         # one meeting and one invitation, not two.
         return same
-    number = (mentorship.meetings.aggregate(n=Max("number"))["n"] or 0) + 1
+    last = mentorship.meetings.order_by("-number").first()
+    if last is not None and last.status == MeetingStatus.CANCELLED:
+        return _meeting_book_again(last, starts_at=starts_at, ends_at=ends_at, location=location)
     meeting = Meeting.objects.create(
         mentorship=mentorship,
-        number=number,
+        number=(last.number if last else 0) + 1,
         starts_at=starts_at,
         ends_at=ends_at,
         location=location,
         status=MeetingStatus.BOOKED,
     )
     mentorship_activate(mentorship)
+    notifications.meeting_booked_notify(meeting=meeting)
+    return meeting
+
+
+def _meeting_book_again(meeting, *, starts_at, ends_at, location):
+    """The pair's latest meeting was cancelled and a new time is booked: it is
+    the same Tillfälle N, so it keeps its number (the journal does not jump
+    to N+1, and Tillfälle 1 stays the agreement's meeting) and its calendar
+    UID, with a higher SEQUENCE, so a calendar that had it cancelled shows it
+    again."""
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        status=MeetingStatus.BOOKED,
+        sequence=F("sequence") + 1,
+    )
+    meeting.refresh_from_db()
     notifications.meeting_booked_notify(meeting=meeting)
     return meeting
 
