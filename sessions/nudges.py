@@ -9,6 +9,7 @@ sending time that the nudge still applies (notes written, meeting booked).
 from datetime import timedelta
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from programs.models import Mentorship, MentorshipStatus, Program
@@ -183,12 +184,18 @@ def _active_mentorships_with_meeting_dates(now):
 
 def with_meeting_dates(mentorships, *, now):
     """Annotate `last_at` (latest meeting that took place), `upcoming` (one is
-    booked ahead), `next_at` and `meetings_held`: one query for any number."""
-    took_place = Q(meetings__status__in=TOOK_PLACE, meetings__starts_at__lte=now)
+    booked ahead), `next_at` and `meetings_held`: one query for any number.
+
+    Tillfälle 1 made without a booked time (the agreement was simply written)
+    counts from when it was recorded, so the booking nudge and the stall rule
+    also see a pair that never booked meeting 2."""
+    took_place = Q(meetings__status__in=TOOK_PLACE) & (
+        Q(meetings__starts_at__lte=now) | Q(meetings__starts_at__isnull=True)
+    )
     ahead = Q(meetings__status=MeetingStatus.BOOKED, meetings__starts_at__gt=now)
     upcoming = Meeting.objects.filter(mentorship=OuterRef("pk"), status=MeetingStatus.BOOKED, starts_at__gt=now)
     return mentorships.annotate(
-        last_at=Max("meetings__starts_at", filter=took_place),
+        last_at=Max(Coalesce("meetings__starts_at", "meetings__created_at"), filter=took_place),
         next_at=Min("meetings__starts_at", filter=ahead),
         meetings_held=Count("meetings", filter=Q(meetings__status=MeetingStatus.HELD)),
         upcoming=Exists(upcoming),

@@ -192,3 +192,19 @@ def test_notes_nudge_follows_each_program_days(db, clock):
     clock.advance(7 * DAY)
     nudges_scan()
     assert OutgoingMail.objects.filter(kind=MailKind.NUDGE_NOTES, mentorship=patient).count() == 1
+
+
+def test_booking_nudge_after_an_agreement_made_without_a_booked_meeting_one(mentorship, mentee, clock):
+    """The most common stall: the agreement is written, meeting 2 never
+    booked. Tillfälle 1 then has no time; it counts from when it was saved."""
+    from sessions.services.agreement import agreement_save
+
+    agreement_save(mentorship=mentorship, user=mentee, content={"purpose_and_goals": "Mål"}, base_version=0)
+    assert mentorship.meetings.get().starts_at is None
+    clock.advance(13 * DAY)
+    assert nudges_scan()["booking"] == 0
+    clock.advance(2 * DAY)
+    assert nudges_scan()["booking"] == 1
+    clock.advance(7 * DAY)
+    assert nudges_scan()["booking"] == 1
+    assert kinds(kind=MailKind.NUDGE_BOOKING) == [MailKind.NUDGE_BOOKING] * 2
