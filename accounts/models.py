@@ -108,4 +108,8 @@ class Invitation(models.Model):
 
     @property
     def is_usable(self):
-        return self.used_at is None and self.expires_at > timezone.now() and self.user.is_active
+        # Once its person has logged in (by password, by an e-mailed code),
+        # the link is no longer an invitation but a way round their login: it
+        # would set a new password and log in without their second factor.
+        user = self.user
+        return self.used_at is None and self.expires_at > timezone.now() and user.is_active and user.last_login is None

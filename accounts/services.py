@@ -80,17 +80,25 @@ def invitation_resend(*, mentorship):
 def invitation_accept(*, invitation, password):
     """Use the link once: set the password and mark the invitation used."""
     now = timezone.now()
-    claimed = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=now)
+    # Claimed only while its person has never logged in (see Invitation.is_usable).
+    claimed = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True, user__last_login__isnull=True).update(
+        used_at=now
+    )
     if claimed != 1:
         return None
     user = invitation.user
     # The person's other open links (another pair, a resend) would otherwise
     # work as password-reset links for their remaining days.
-    Invitation.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
+    invitations_close(user=user, now=now)
     user.set_password(password)
     user.save(update_fields=["password"])
     _email_mark_verified(user)
     return user
+
+
+def invitations_close(*, user, now=None):
+    """Mark the person's open links used: they are in, by whichever way."""
+    return Invitation.objects.filter(user=user, used_at__isnull=True).update(used_at=now or timezone.now())
 
 
 def _email_mark_verified(user):

@@ -1,14 +1,25 @@
-"""Log every login, failed login and logout on the security logger."""
+"""Log every login, failed login and logout on the security logger; close
+a person's open invitations when they log in."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from .security import client_ip, security_log
+from .services import invitations_close
 
 
 @receiver(user_logged_in, dispatch_uid="mentorskap_log_login")
 def log_login(sender, request, user, **kwargs):
     security_log.info("login user=%s ip=%s", user.pk, client_ip(request))
+
+
+@receiver(user_logged_in, dispatch_uid="mentorskap_close_invitations")
+def close_invitations(sender, request, user, **kwargs):
+    # Django's signal, not allauth's: it is sent for every login (password,
+    # e-mailed code, after the second factor, the invitation itself), so no
+    # way in leaves a link open that could later reset the password and skip
+    # the second factor.
+    invitations_close(user=user)
 
 
 @receiver(user_logged_out, dispatch_uid="mentorskap_log_logout")

@@ -31,14 +31,20 @@ def invitation_accept_view(request, public_id):
 
 
 def _invitation_unusable(request, invitation):
-    """A used or expired link: say so, and offer a new one."""
+    """A used or expired link, or one for an account already in use: say so,
+    and offer a way on (log in, or a new link for someone never registered)."""
     if request.method == "POST" and "resend" in request.POST:
         return _invitation_resend(request, invitation)
-    expired = invitation.used_at is None
+    if invitation.used_at is not None:
+        reason = "used"
+    elif invitation.user.last_login is not None:
+        reason = "in_use"
+    else:
+        reason = "expired"
     return render(
         request,
         "accounts/invitation_unusable.html",
-        {"invitation": invitation, "expired": expired, "registered": is_registered(invitation.user)},
+        {"invitation": invitation, "reason": reason, "registered": is_registered(invitation.user)},
         status=410,
     )
 
