@@ -1,20 +1,24 @@
-"""Two-factor authentication required for staff, when the setting says so."""
+"""Two-factor authentication required for staff and coordinators, when the
+setting says so."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-# The pages a staff user without an authenticator may still reach: the
-# account pages (to set up TOTP, log out, change language) and the invitation.
+from programs.permissions import is_coordinator
+
+# The pages a staff user or coordinator without an authenticator may still
+# reach: the account pages (to set up TOTP, log out, change language) and the
+# invitation.
 EXEMPT_URL_NAME_PREFIXES = ("account_", "mfa_", "usersessions_", "invitation_")
 EXEMPT_URL_NAMES = {"set_language", "javascript-catalog"}
 
 
 class MfaRequiredForStaffMiddleware:
-    """With MENTORSKAP_MFA_REQUIRED_FOR_STAFF, a staff user or superuser
-    without an authenticator app is sent to the TOTP activation page from
-    any other page, the admin included."""
+    """With MENTORSKAP_MFA_REQUIRED_FOR_STAFF, a staff user, superuser or
+    coordinator without an authenticator app is sent to the TOTP activation
+    page from any other page, the admin included."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -26,9 +30,11 @@ class MfaRequiredForStaffMiddleware:
         if not settings.MENTORSKAP_MFA_REQUIRED_FOR_STAFF:
             return None
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not (user.is_staff or user.is_superuser):
+        if user is None or not user.is_authenticated or _is_exempt(request):
             return None
-        if _is_exempt(request):
+        # A coordinator reads the pairs of a whole program, staff or not.
+        # is_coordinator costs one query, cached on the user for the request.
+        if not (user.is_staff or user.is_superuser or is_coordinator(user)):
             return None
         from allauth.mfa.utils import is_mfa_enabled
 
