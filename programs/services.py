@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from .models import Mentorship, MentorshipStatus, Program
 
@@ -84,3 +85,13 @@ def mentorship_announce(*, mentorship, people=None):
     from accounts.services import pair_invitations_send
 
     pair_invitations_send(mentorship=mentorship, people=people)
+
+
+def mentorships_end_when_due(*, today):
+    """Pairs whose end date, or their program's, has passed are ended: from
+    then on they are read-only and get no reminders or nudges. Returns how
+    many were ended. Run by the hourly scan, so an end date set in the past
+    takes effect within the hour."""
+    due = Q(ends_on__lt=today) | Q(program__ends_on__lt=today)
+    open_pairs = Mentorship.objects.filter(status__in=[MentorshipStatus.INVITED, MentorshipStatus.ACTIVE])
+    return open_pairs.filter(due).update(status=MentorshipStatus.ENDED)

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from programs.models import Mentorship, MentorshipStatus, Program
+from programs.services import mentorships_end_when_due
 
 from .ics import LOCAL_TZ
 from .models import MailKind, Meeting, MeetingStatus, OutgoingMail
@@ -25,9 +26,12 @@ NOTES_NUDGE_HORIZON = timedelta(days=28)
 
 
 def nudges_scan(*, now=None):
-    """Write the nudges and digests that are due now; returns how many were new."""
+    """End the pairs whose end date has passed, then write the nudges and
+    digests that are due now; returns how many of each."""
     now = now or timezone.now()
+    ended = mentorships_end_when_due(today=now.astimezone(LOCAL_TZ).date())
     return {
+        "ended": ended,
         "notes": notes_nudges_enqueue(now=now),
         "booking": booking_nudges_enqueue(now=now),
         "digest": coordinator_digests_enqueue(now=now),

@@ -175,7 +175,7 @@ def test_scan_that_finds_nothing_new_is_cheap(db, clock, django_assert_max_num_q
         met(pair, 8, clock, number=2)
     assert nudges_scan()["notes"] == 5
     with django_assert_max_num_queries(6):
-        assert nudges_scan() == {"notes": 0, "booking": 0, "digest": 0}
+        assert nudges_scan() == {"ended": 0, "notes": 0, "booking": 0, "digest": 0}
 
 
 def test_notes_nudge_follows_each_program_days(db, clock):
@@ -208,3 +208,32 @@ def test_booking_nudge_after_an_agreement_made_without_a_booked_meeting_one(ment
     clock.advance(7 * DAY)
     assert nudges_scan()["booking"] == 1
     assert kinds(kind=MailKind.NUDGE_BOOKING) == [MailKind.NUDGE_BOOKING] * 2
+
+
+def test_a_pair_past_its_end_date_is_ended_and_gets_no_more_mail(mentorship, mentee, clock):
+    """Coordinators set end dates and expect them to hold, without also
+    changing the status by hand."""
+    from sessions.services.booking import meeting_book
+
+    AgreementFactory(mentorship=mentorship)
+    met(mentorship, 20, clock, number=2)  # overdue for a booking nudge
+    meeting = meeting_book(mentorship=mentorship, starts_at=clock.now + 30 * DAY, ends_at=None)
+    other = MentorshipFactory(status=MentorshipStatus.ACTIVE, program=mentorship.program)
+    mentorship.ends_on = timezone.localdate() - DAY
+    mentorship.save()
+
+    assert nudges_scan()["ended"] == 1
+    mentorship.refresh_from_db()
+    other.refresh_from_db()
+    assert (mentorship.status, other.status) == (MentorshipStatus.ENDED, MentorshipStatus.ACTIVE)
+    dispatch_due_mail()
+    assert not mail.outbox
+    assert not OutgoingMail.objects.filter(meeting=meeting, status=MailStatus.SENT).exists()
+
+
+def test_pairs_of_a_program_past_its_end_date_are_ended(mentorship, clock):
+    mentorship.program.ends_on = timezone.localdate() - DAY
+    mentorship.program.save()
+    nudges_scan()
+    mentorship.refresh_from_db()
+    assert mentorship.status == MentorshipStatus.ENDED

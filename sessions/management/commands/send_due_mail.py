@@ -15,12 +15,16 @@ class Command(BaseCommand):
     help = "Send the e-mails that are due (reminders, invitations, nudges), each exactly once."
 
     def add_arguments(self, parser):
-        parser.add_argument("--nudges", action="store_true", help="Also scan for nudges and digests first.")
+        parser.add_argument(
+            "--nudges",
+            action="store_true",
+            help="Also end pairs past their end date and scan for nudges and digests first.",
+        )
 
     def handle(self, *args, nudges=False, **options):
         if nudges:
             written = nudges_scan()
-            self.stdout.write("nudges written: " + ", ".join(f"{k}={v}" for k, v in written.items()))
+            self.stdout.write("scan: " + ", ".join(f"{k}={v}" for k, v in written.items()))
         counts = dispatch_due_mail()
         summary = ", ".join(f"{k}={v}" for k, v in sorted(counts.items())) or "nothing due"
         self.stdout.write(f"outbox: {summary}")
