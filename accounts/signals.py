@@ -1,6 +1,8 @@
-"""Log every login, failed login and logout on the security logger; close
-a person's open invitations when they log in."""
+"""Log every login, failed login (a wrong password or e-mailed code) and
+logout on the security logger; close a person's open invitations when they
+log in."""
 
+from allauth.account.signals import login_code_rejected
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -35,3 +37,13 @@ def log_login_failed(sender, credentials, request=None, **kwargs):
     tried = str(credentials.get("email") or credentials.get("username") or "")
     tried = tried[:254] if "@" in tried else "(not an e-mail address)"
     security_log.warning("login failed login=%s ip=%s", tried, client_ip(request))
+
+
+@receiver(login_code_rejected, dispatch_uid="mentorskap_log_login_code_failed")
+def log_login_code_failed(sender, request, user, last_attempt, **kwargs):
+    # allauth sends this for a wrong code at login and at reauthentication,
+    # only when the address has an account (an unknown one gets no real code).
+    # The code typed is never noted: it may be one digit off the right one.
+    security_log.warning(
+        "login code failed user=%s ip=%s last_attempt=%s", user.pk, client_ip(request), "yes" if last_attempt else "no"
+    )

@@ -7,6 +7,8 @@ is a 404 in the admin as everywhere else.
 from django.contrib import admin
 from django.http import Http404
 
+from accounts.security import log_refused_access
+
 from .permissions import coordinated_program_ids, is_coordinator
 
 
@@ -46,7 +48,9 @@ class CoordinatorScopedAdmin(admin.ModelAdmin):
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django's admin redirects with "does not exist"; we answer as every
-        # other view does for what a person may not see.
+        # other view does for what a person may not see, and log it like them.
+        # Change, delete and history pages all come here.
+        log_refused_access(request, f"{opts.model_name} {object_id}")
         raise Http404
 
 

@@ -13,7 +13,7 @@ from ..models import Agreement, Confidentiality
 from ..selectors import agreement_of
 from ..services import AgreementConflict, agreement_confirm, agreement_save
 from ..services.agreement import agreement_content
-from .access import abilities, mentorship_or_404, require
+from .access import abilities, mentorship_or_404, refuse, require
 from .decorators import journal_view
 
 
@@ -99,8 +99,10 @@ def agreement_confirm_view(request, public_id):
 def agreement_versions(request, public_id):
     mentorship = mentorship_or_404(request, public_id)
     agreement = agreement_of(mentorship)
-    if agreement is None or not permissions.can_read_agreement(request.user, mentorship, agreement):
+    if agreement is None:
         raise Http404
+    if not permissions.can_read_agreement(request.user, mentorship, agreement):
+        refuse(request, f"agreement versions of mentorship {public_id}")
     versions = [
         saved
         for saved in agreement.versions.select_related("saved_by").order_by("-version")
@@ -117,11 +119,15 @@ def agreement_versions(request, public_id):
 def agreement_version_detail(request, public_id, version):
     mentorship = mentorship_or_404(request, public_id)
     agreement = agreement_of(mentorship)
-    if agreement is None or not permissions.can_read_agreement(request.user, mentorship, agreement):
+    if agreement is None:
         raise Http404
+    if not permissions.can_read_agreement(request.user, mentorship, agreement):
+        refuse(request, f"agreement version {version} of mentorship {public_id}")
     saved = agreement.versions.select_related("saved_by").filter(version=version).first()
-    if saved is None or not permissions.can_read_agreement_version(request.user, mentorship, saved.content):
+    if saved is None:
         raise Http404
+    if not permissions.can_read_agreement_version(request.user, mentorship, saved.content):
+        refuse(request, f"agreement version {version} of mentorship {public_id}")
     text = {name: saved.content[name] for name in Agreement.TEXT_FIELDS if name in saved.content}
     form = AgreementForm(instance=Agreement(mentorship=mentorship, **text), mentorship=mentorship)
     shown = [
