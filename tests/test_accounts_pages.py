@@ -258,3 +258,11 @@ def test_password_change(client, mentee):
     assert response.status_code == 302
     mentee.refresh_from_db()
     assert mentee.check_password(NEW_PASSWORD)
+
+
+def test_pages_name_our_own_icon(client, db):
+    """Browsers otherwise ask for /favicon.ico on every first visit and log a 404."""
+    from django.contrib.staticfiles import finders
+
+    assert 'rel="icon"' in client.get(reverse("account_login")).content.decode()
+    assert finders.find("favicon.svg")
