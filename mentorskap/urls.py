@@ -2,12 +2,17 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
 from accounts.profile import set_language
 
 # The admin's login is allauth's, with its rate limits and two-factor step.
 admin.site.login = secure_admin_login(admin.site.login)
+# Coordinators work here every week: it is our product's admin, not Django's.
+admin.site.site_header = _("Mentorskap – administration")
+admin.site.site_title = _("Mentorskap administration")
+admin.site.index_title = _("Programs, pairs and meetings")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -568,3 +568,12 @@ def test_a_new_coordinator_without_programs_sees_an_empty_list_and_can_add_one(c
     client = client_for(newcomer)
     assert client.get(reverse("admin:programs_program_changelist")).status_code == 200
     assert client.get(reverse("admin:programs_program_add")).status_code == 200
+
+
+def test_the_admin_carries_our_name_in_swedish(client_for, coordinator):
+    from django.utils import translation
+
+    with translation.override("sv"):
+        html = client_for(coordinator).get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Mentorskap – administration" in html
+    assert "Django-administration" not in html
