@@ -25,6 +25,13 @@ def client_ip(request):
         return request.META.get("REMOTE_ADDR") or "-"
 
 
+def log_safe(value):
+    """A value as one line of the log: a line break or other control
+    character in a URL or a typed address is written escaped, so nobody can
+    add a line of their own to the security log."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in str(value))
+
+
 def _who(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
@@ -41,7 +48,7 @@ def log_refused_access(request, what):
     security_log.warning(
         "access refused %s ip=%s path=%s what=%s",
         _who(request),
-        client_ip(request),
-        request.path,
-        what,
+        log_safe(client_ip(request)),
+        log_safe(request.path),
+        log_safe(what),
     )

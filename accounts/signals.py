@@ -6,7 +6,7 @@ from allauth.account.signals import login_code_rejected
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from .security import client_ip, security_log
+from .security import client_ip, log_safe, security_log
 from .services import invitations_close
 
 
@@ -36,7 +36,7 @@ def log_login_failed(sender, credentials, request=None, **kwargs):
     # address is noted.
     tried = str(credentials.get("email") or credentials.get("username") or "")
     tried = tried[:254] if "@" in tried else "(not an e-mail address)"
-    security_log.warning("login failed login=%s ip=%s", tried, client_ip(request))
+    security_log.warning("login failed login=%s ip=%s", log_safe(tried), log_safe(client_ip(request)))
 
 
 @receiver(login_code_rejected, dispatch_uid="mentorskap_log_login_code_failed")

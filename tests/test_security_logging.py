@@ -89,3 +89,15 @@ def test_a_short_forwarded_for_header_does_not_break_logging(db, settings, caplo
     request.user = AnonymousUser()
     log_refused_access(request, "meeting 1")
     assert "ip=10.0.0.2" in caplog.text
+
+
+def test_nobody_can_write_a_line_of_their_own_into_the_security_log(mentee, caplog):
+    """A URL with a line break stays on its one line, escaped."""
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    fake = "\n2026-11-28 12:00:00 INFO mentorskap.security login user=1 ip=10.0.0.1"
+    request = RequestFactory().get("/mentorskap/x" + fake.replace(" ", "%20").replace("\n", "%0A") + "/")
+    request.user = mentee
+    log_refused_access(request, "mentorship" + fake)
+
+    [message] = [r.getMessage() for r in security_records(caplog)]
+    assert "\n" not in message and "\\n2026-11-28" in message
