@@ -470,3 +470,16 @@ def test_an_agreement_made_after_meeting_one_was_cancelled_makes_it_held(client_
 
     first = mentorship.meetings.get()
     assert (first.number, first.status, first.starts_at) == (1, MeetingStatus.HELD, None)
+
+
+def test_the_conflict_shows_the_other_writers_focus_areas(client_for, mentee, mentorship):
+    from programs.models import FocusArea
+
+    theirs, mine = FocusArea.objects.filter(kind="individuals")[:2]
+    client = client_for(mentee)
+    agreement_post(client, mentorship, version=0, focus_areas=[theirs.pk])
+    response = agreement_post(client, mentorship, version=0, focus_areas=[mine.pk])
+
+    labels = [label for label, _value in response.context["conflict"]["fields"]]
+    assert "Fokusområden" in labels
+    assert theirs.name in dict(response.context["conflict"]["fields"])["Fokusområden"]

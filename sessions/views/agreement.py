@@ -66,15 +66,14 @@ def _conflict(form, current):
     form.data = form.data.copy()
     form.data["version"] = current.version
     saved = agreement_content(current)
-    return {
-        "by": current.updated_by,
-        "at": current.updated_at,
-        "fields": [
-            (form[name].label, saved[name])
-            for name in Agreement.TEXT_FIELDS
-            if saved[name] != form.cleaned_data.get(name)
-        ],
-    }
+    fields = [
+        (form[name].label, saved[name]) for name in Agreement.TEXT_FIELDS if saved[name] != form.cleaned_data.get(name)
+    ]
+    # The focus areas are part of the agreement: a resave would replace theirs too.
+    saved_areas = list(current.mentorship.focus_areas.all())
+    if set(saved_areas) != set(form.cleaned_data.get("focus_areas") or ()):
+        fields.insert(1, (form["focus_areas"].label, ", ".join(gettext(area.name) for area in saved_areas) or "–"))
+    return {"by": current.updated_by, "at": current.updated_at, "fields": fields}
 
 
 @require_POST
