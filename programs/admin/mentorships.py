@@ -3,11 +3,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import invitation_resend, pair_invitations_withdraw
+from sessions.models import Agreement, Meeting
 
 from ..admin_scope import CoordinatorScopedAdmin
 from ..models import Mentorship, Program
@@ -18,6 +19,31 @@ from .pair_import import PairImportAdminMixin
 
 def _user_max_length(field):
     return get_user_model()._meta.get_field(field).max_length
+
+
+def _journal_started_ids(mentorships):
+    """The ids of those of `mentorships` whose journal has started: an
+    agreement saved at least once, or any meeting (a booked one too)."""
+    return set(
+        Mentorship.objects.filter(pk__in=[m.pk for m in mentorships])
+        .filter(
+            Exists(Agreement.objects.filter(mentorship=OuterRef("pk"), version__gt=0))
+            | Exists(Meeting.objects.filter(mentorship=OuterRef("pk")))
+        )
+        .values_list("pk", flat=True)
+    )
+
+
+def _journal_started(mentorship):
+    return mentorship.pk is not None and mentorship.pk in _journal_started_ids([mentorship])
+
+
+PEOPLE_FIELDS = ("mentor_email", "mentor_name", "mentee_email", "mentee_name")
+
+
+def _normalised(name, value):
+    value = (value or "").strip()
+    return value.lower() if name.endswith("_email") else value
 
 
 class MentorshipAdminForm(forms.ModelForm):
@@ -49,6 +75,22 @@ class MentorshipAdminForm(forms.ModelForm):
                 person = getattr(self.instance, role)
                 self.fields[f"{role}_email"].initial = person.email
                 self.fields[f"{role}_name"].initial = person.name
+            if _journal_started(self.instance):
+                self._fix_people()
+
+    def _fix_people(self):
+        """Once the pair has written in its journal, whoever is put on the pair
+        reads all of it: a coordinator could put themselves in and read the
+        notes the pair keeps from them. A disabled field keeps its initial
+        value whatever is posted; clean() also refuses a posted change."""
+        for name in PEOPLE_FIELDS:
+            self.fields[name].disabled = True
+        for name in ("mentor_email", "mentee_email"):
+            self.fields[name].help_text = _(
+                "The pair has started its journal, so the people can no longer be changed: "
+                "whoever joins would read what the two have written. "
+                "To pair someone else, end this pair and create a new one."
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -63,8 +105,24 @@ class MentorshipAdminForm(forms.ModelForm):
             ).exclude(pk=self.instance.pk)
             if clash.exists():
                 raise forms.ValidationError(_("This pair already exists in the program."))
+        if self.instance.pk:
+            self._refuse_people_change_after_journal_started()
         self._check_focus_areas_offered(program, cleaned.get("focus_areas"))
         return cleaned
+
+    def _refuse_people_change_after_journal_started(self):
+        # The pair's row is held until the save commits. Booking a meeting and
+        # saving the agreement for the first time hold it too (sessions.services),
+        # so the journal cannot start between this check and the save.
+        # No ordering: the default one joins the program, whose row would be
+        # held too. (A no-op on SQLite, which has one writer at a time anyway.)
+        list(Mentorship.objects.select_for_update().filter(pk=self.instance.pk).order_by().values_list("pk"))
+        if not _journal_started(self.instance):
+            return
+        for name in PEOPLE_FIELDS:
+            posted = self.data.get(self.add_prefix(name))  # a disabled field is not sent by a browser
+            if posted is not None and _normalised(name, posted) != _normalised(name, self.fields[name].initial):
+                self.add_error(name, _("The pair has started its journal; its people cannot be changed."))
 
     def _check_focus_areas_offered(self, program, focus_areas):
         if not (program and focus_areas):
