@@ -20,7 +20,8 @@ class MentorshipInline(CoordinatorScopedInline, admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         # Deleting a pair here would take its agreement and notes with it,
-        # unseen; the pair's own delete page lists them and checks each.
+        # unseen; the pair's own delete page lists what goes with it and lets
+        # coordinators delete only a pair whose journal has not started.
         return False
 
     def get_queryset(self, request):
