@@ -1,6 +1,8 @@
 """Reads for the coordinator's pages."""
 
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Max, OuterRef
+
+from sessions.models import Agreement, Meeting
 
 from .models import Mentorship, MentorshipStatus, Program
 from .permissions import coordinated_program_ids
@@ -56,3 +58,20 @@ def program_pairs(program, *, now):
     for pair in pairs:
         pair.stall = stall_reason(pair, today=today)
     return pairs
+
+
+def journal_started_ids(mentorships):
+    """The ids of those of `mentorships` whose journal has started: an
+    agreement saved at least once, or any meeting (a booked one too)."""
+    return set(
+        Mentorship.objects.filter(pk__in=[m.pk for m in mentorships])
+        .filter(
+            Exists(Agreement.objects.filter(mentorship=OuterRef("pk"), version__gt=0))
+            | Exists(Meeting.objects.filter(mentorship=OuterRef("pk")))
+        )
+        .values_list("pk", flat=True)
+    )
+
+
+def journal_started(mentorship):
+    return mentorship.pk is not None and mentorship.pk in journal_started_ids([mentorship])

@@ -36,6 +36,15 @@ def _person_create(*, email, name):
     return user
 
 
+def mentorship_lock(mentorship_id):
+    """Hold the pair's row until the transaction ends. Booking a meeting,
+    the first save of the agreement and a change of the pair's people in the
+    admin all take it, so they happen one after the other. Only this row: the
+    model's default ordering joins the program, whose row would be held too
+    and make lock orders cross. A no-op on SQLite (one writer at a time)."""
+    list(Mentorship.objects.select_for_update().filter(pk=mentorship_id).order_by().values_list("pk"))
+
+
 def programs_lock_for_new_pairs(program_ids):
     """Hold the programs' rows until the transaction ends, so that two people
     adding the same pair at the same instant are serialised: the second one's

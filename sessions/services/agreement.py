@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
+from programs.services import mentorship_lock
+
 from .. import notifications
 from ..models import Agreement, AgreementVersion, Meeting, MeetingStatus
 from .booking import meeting_book, mentorship_activate
@@ -34,9 +36,8 @@ def agreement_save(*, mentorship, user, content, base_version, focus_areas=None,
         # The journal starts with this save: hold the pair's row, as the admin
         # does before it changes the pair's people, so one waits for the other.
         # (Adding rows that refer to the pair does not: PostgreSQL checks
-        # Django's foreign keys only at commit.) No ordering: the default one
-        # joins the program and would hold its row as well.
-        list(type(mentorship).objects.select_for_update().filter(pk=mentorship.pk).order_by().values_list("pk"))
+        # Django's foreign keys only at commit.)
+        mentorship_lock(mentorship.pk)
     # The focus areas are part of what the pair agrees on: changing only
     # them is a change like any other (new version, confirmations cleared).
     focus_changed = focus_areas is not None and _focus_ids(mentorship) != {area.pk for area in focus_areas}

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import F
 
 from programs.models import MentorshipStatus
+from programs.services import mentorship_lock
 
 from .. import notifications
 from ..models import Meeting, MeetingStatus
@@ -23,8 +24,8 @@ def mentorship_activate(mentorship):
 def meeting_book(*, mentorship, starts_at, ends_at, location=""):
     """Book the pair's next meeting and invite both parties; booking the same
     start again returns the meeting already booked."""
-    # Lock the pair so two bookings at once cannot take the same number.
-    type(mentorship).objects.select_for_update().filter(pk=mentorship.pk).first()
+    # Two bookings at once cannot take the same number.
+    mentorship_lock(mentorship.pk)
     same = mentorship.meetings.filter(status=MeetingStatus.BOOKED, starts_at=starts_at).first()
     if same is not None:
         # A second submit of the same booking (double click, back and resend):

@@ -1,0 +1,77 @@
+"""Deleting pairs in the admin: a mistyped pair goes, a pair with a journal is ended instead."""
+
+from django.contrib.admin.utils import NestedObjects
+from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Invitation
+from sessions.models import Agreement, Meeting, OutgoingMail
+
+from ..models import Mentorship
+from ..selectors import journal_started, journal_started_ids
+
+# What goes with a pair when it is deleted: its invitations and outbox rows
+# (bookkeeping) and its journal. Their own admins let nobody delete them one
+# by one; with the pair they go, and whether the pair may go is decided here.
+PARTS_OF_A_PAIR = (Invitation, OutgoingMail, Agreement, Meeting)
+# Named on the delete page by their str(); anything else is named only by its
+# kind, because "kom ihåg" items and comments would show their note text.
+NAMED_ON_DELETE = (Mentorship, Invitation, OutgoingMail, Agreement, Meeting)
+
+
+def _deleted_label(obj):
+    kind = capfirst(obj._meta.verbose_name)
+    return f"{kind}: {obj}" if isinstance(obj, NAMED_ON_DELETE) else kind
+
+
+class PairDeleteAdminMixin:
+    def has_delete_permission(self, request, obj=None):
+        # A pair whose journal has started is ended (its status), not deleted:
+        # the notes are the two people's. Only a superuser erases one, when
+        # asked to. Before that, deleting is how a mistyped pair is undone.
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or request.user.is_superuser or not journal_started(obj)
+
+    def get_deleted_objects(self, objs, request):
+        """What deleting the pairs takes with it, and whether this person may
+        (the delete page and the "delete selected" action both ask here)."""
+        if not objs:
+            return [], {}, set(), []
+        collector = NestedObjects(using=router.db_for_write(self.model), origin=objs)
+        collector.collect(objs)
+        perms_needed = set()
+        if not request.user.is_superuser and journal_started_ids(objs):
+            perms_needed.add(_("pairs whose journal has started (end them instead)"))
+        for model, instances in collector.model_objs.items():
+            if model is self.model or model in PARTS_OF_A_PAIR or not self.admin_site.is_registered(model):
+                continue
+            model_admin = self.admin_site.get_model_admin(model)
+            if not all(model_admin.has_delete_permission(request, instance) for instance in instances):
+                perms_needed.add(model._meta.verbose_name)
+        model_count = {model._meta.verbose_name_plural: len(found) for model, found in collector.model_objs.items()}
+        protected = [_deleted_label(obj) for obj in collector.protected]
+        return collector.nested(_deleted_label), model_count, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            self._refuse_deleting_journals(request, [obj])
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            self._refuse_deleting_journals(request, queryset)
+            super().delete_queryset(request, queryset)
+
+    def _refuse_deleting_journals(self, request, pairs):
+        """Asked again as the pairs are deleted, holding their rows: the mentee
+        may have saved the agreement since the page was shown (saving it for
+        the first time and booking a meeting hold the pair's row too)."""
+        if request.user.is_superuser:
+            return
+        ids = [pair.pk for pair in pairs]
+        list(Mentorship.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+        if journal_started_ids(pairs):
+            raise PermissionDenied
