@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs import permissions
+from programs.admin_public_ids import PublicIdAdminMixin
 from programs.admin_scope import CoordinatorScopedAdmin
 
 from .models import Agreement, MailStatus, Meeting, OutgoingMail
@@ -87,7 +88,7 @@ class AgreementAdmin(ConfidentialTextAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ConfidentialTextAdmin):
+class MeetingAdmin(PublicIdAdminMixin, ConfidentialTextAdmin):
     list_display = ["mentorship", "number", "starts_at", "status"]
     list_filter = ["status"]
     meta_fields = MEETING_META

@@ -2,6 +2,7 @@
 pair by e-mail, and which note text the admin shows."""
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.db import connection
@@ -115,7 +116,8 @@ def test_coordinator_of_another_program_gets_404(client_for, other_coordinator, 
     # before the lookup, the same for every id, so it tells nothing either.
     posted = client.post(change_url(obj), {}).status_code
     assert posted == (403 if which in ("agreement", "meeting") else 404)
-    assert client.post(admin_url(type(obj), "change", 987654), {}).status_code == posted
+    unknown = uuid.uuid4() if hasattr(obj, "public_id") else 987654
+    assert client.post(admin_url(type(obj), "change", unknown), {}).status_code == posted
     assert client.get(admin_url(type(obj), "delete", obj.pk)).status_code == (403 if posted == 403 else 404)
     assert client.get(admin_url(type(obj), "history", obj.pk)).status_code == 404
     assert obj not in client.get(admin_url(type(obj))).context["cl"].result_list

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.services import invitation_resend, pair_invitations_withdraw
 
+from ..admin_public_ids import PublicIdAdminMixin
 from ..admin_scope import CoordinatorScopedAdmin
 from ..models import Mentorship, Program
 from ..permissions import coordinated_program_ids
@@ -17,7 +18,7 @@ from .pair_import import PairImportAdminMixin
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(PairImportAdminMixin, PairDeleteAdminMixin, CoordinatorScopedAdmin):
+class MentorshipAdmin(PublicIdAdminMixin, PairImportAdminMixin, PairDeleteAdminMixin, CoordinatorScopedAdmin):
     form = MentorshipAdminForm
     list_display = [
         "__str__",

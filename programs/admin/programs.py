@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..admin_scope import CoordinatorScopedAdmin, CoordinatorScopedInline
@@ -10,10 +12,16 @@ from ..models import Mentorship, Program
 
 class MentorshipInline(CoordinatorScopedInline, admin.TabularInline):
     model = Mentorship
-    fields = ["mentee", "mentor", "status", "starts_on", "ends_on"]
-    readonly_fields = ["mentee", "mentor"]
+    fields = ["pair", "status", "starts_on", "ends_on"]
+    readonly_fields = ["pair"]
     extra = 0
-    show_change_link = True
+
+    @admin.display(description=_("pair"))
+    def pair(self, obj):
+        # Django's own change link would be built from the integer key, one
+        # query per row to turn it into the public id; this link has it.
+        url = reverse("admin:programs_mentorship_change", args=[obj.public_id], current_app=self.admin_site.name)
+        return format_html('<a href="{}">{} ↔ {}</a>', url, obj.mentee, obj.mentor)
 
     def has_add_permission(self, request, obj=None):
         return False  # pairs are added on their own page, where people are invited

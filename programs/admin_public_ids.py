@@ -1,0 +1,78 @@
+"""The admin names pairs and meetings by their public id, as every other page
+does: integer keys stay internal (GUIDE, "Small decisions already made"), so
+an address in the admin says nothing about how many pairs there are and
+cannot be counted through.
+
+Django's admin builds its object URLs from `obj.pk` in many places (change
+list, history, delete, the redirect after saving, log entries). Rather than
+chase each, the object routes of these admins take a converter that turns
+the public id into the key on the way in and the key into the public id on
+the way out; an integer in the address matches no route and is a 404.
+"""
+
+import uuid
+
+from django.contrib.admin.templatetags.admin_urls import admin_urlname
+from django.urls import path, register_converter, reverse
+
+
+def _as_uuid(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+class PublicIdConverter:
+    regex = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    model = None  # set by a subclass
+
+    def to_python(self, value):
+        pk = self.model._default_manager.filter(public_id=value).values_list("pk", flat=True).first()
+        # An unknown id goes on as a key no row has, so the admin answers
+        # exactly as for an object the person may not see (404, or 403 for
+        # a change to what is read-only): the answer tells nothing.
+        return str(pk if pk is not None else 0)
+
+    def to_url(self, value):
+        if _as_uuid(value) is not None:
+            return str(value)
+        # One query: only for links built from a key (one object's history,
+        # delete page, the redirect after saving); lists link by public id.
+        public_id = self.model._default_manager.filter(pk=value).values_list("public_id", flat=True).first()
+        if public_id is None:
+            raise ValueError("no such object")
+        return str(public_id)
+
+
+def public_id_converter(model):
+    """Register (once) and name the converter for `model`'s admin routes."""
+    name = f"{model._meta.model_name}_public_id"
+    register_converter(type(f"{model.__name__}PublicIdConverter", (PublicIdConverter,), {"model": model}), name)
+    return name
+
+
+class PublicIdAdminMixin:
+    """For a ModelAdmin whose model has a `public_id`."""
+
+    def get_urls(self):
+        converter = public_id_converter(self.model)
+        return [self._with_public_id(pattern, converter) for pattern in super().get_urls()]
+
+    @staticmethod
+    def _with_public_id(pattern, converter):
+        route = str(pattern.pattern)
+        if not route.startswith("<path:object_id>"):
+            return pattern
+        return path(route.replace("<path:object_id>", f"<{converter}:object_id>"), pattern.callback, name=pattern.name)
+
+    def get_changelist(self, request, **kwargs):
+        changelist = super().get_changelist(request, **kwargs)
+        site_name = self.admin_site.name
+
+        class PublicIdChangeList(changelist):
+            def url_for_result(self, result):
+                name = admin_urlname(self.opts, "change")
+                return reverse(name, args=[result.public_id], current_app=site_name)
+
+        return PublicIdChangeList
