@@ -1,8 +1,9 @@
-"""Log every login, failed login (a wrong password or e-mailed code) and
+"""Log every login, failed login (a wrong password, e-mailed code or second factor) and
 logout on the security logger; close a person's open invitations when they
 log in."""
 
 from allauth.account.signals import login_code_rejected
+from allauth.mfa.signals import authentication_failed as mfa_authentication_failed
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -46,4 +47,15 @@ def log_login_code_failed(sender, request, user, last_attempt, **kwargs):
     # The code typed is never noted: it may be one digit off the right one.
     security_log.warning(
         "login code failed user=%s ip=%s last_attempt=%s", user.pk, client_ip(request), "yes" if last_attempt else "no"
+    )
+
+
+@receiver(mfa_authentication_failed, dispatch_uid="mentorskap_log_mfa_failed")
+def log_second_factor_failed(sender, request, user, authenticator, **kwargs):
+    # A wrong authenticator or recovery code: a failed login like any other.
+    security_log.warning(
+        "second factor failed user=%s ip=%s kind=%s",
+        user.pk,
+        log_safe(client_ip(request)),
+        authenticator.type if authenticator else "-",
     )

@@ -134,3 +134,19 @@ def test_staff_with_2fa_reach_the_admin(coordinator, mfa_required, frozen_totp_c
     assert client.get("/")["Location"] == reverse("mfa_activate_totp")
     activate_totp(client)
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_wrong_second_factor_is_logged_without_the_code(mentee, frozen_totp_clock, caplog):
+    import logging
+
+    verified(mentee)
+    client, _response = password_login(mentee)
+    activate_totp(client)
+    second = Client()
+    second.post(reverse("account_login"), {"login": mentee.email, "password": PASSWORD})
+    caplog.set_level(logging.INFO, logger="mentorskap.security")
+    second.post(reverse("mfa_authenticate"), {"code": "012345"}, REMOTE_ADDR="192.0.2.7")
+
+    [line] = [r.getMessage() for r in caplog.records if "second factor failed" in r.getMessage()]
+    assert f"user={mentee.pk}" in line and "192.0.2.7" in line and "kind=totp" in line
+    assert "012345" not in caplog.text
