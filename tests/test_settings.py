@@ -83,6 +83,9 @@ def test_sqlite_file_when_database_url_is_unset():
     values = settings_of({}, "DATABASES")
     assert "'ENGINE': 'django.db.backends.sqlite3'" in values["DATABASES"]
     assert str(BASE_DIR / "db.sqlite3") in values["DATABASES"]
+    # web, worker and beat share the file: locks are taken at BEGIN and waited for
+    assert "'transaction_mode': 'IMMEDIATE'" in values["DATABASES"]
+    assert "'timeout': 20" in values["DATABASES"]
 
 
 def test_postgresql_from_database_url():
