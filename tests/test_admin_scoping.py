@@ -211,10 +211,10 @@ def test_pair_changelist_columns(client_for, coordinator, mentorship, journal):
     )
     response = client_for(coordinator).get(admin_url(Mentorship))
     cl = response.context["cl"]
-    assert [c for c in cl.list_display if c not in ("action_checkbox", "__str__")] == [
-        "program",
-        "mentor",
+    assert [c for c in cl.list_display if c != "action_checkbox"] == [
         "mentee",
+        "mentor",
+        "program",
         "status",
         "agreement_confirmed",
         "meetings_held",

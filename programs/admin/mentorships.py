@@ -20,11 +20,12 @@ from .pair_import import PairImportAdminMixin
 @admin.register(Mentorship)
 class MentorshipAdmin(PublicIdAdminMixin, PairImportAdminMixin, PairDeleteAdminMixin, CoordinatorScopedAdmin):
     form = MentorshipAdminForm
+    # The mentee's name opens the pair; "Mentee ↔ Mentor (Program)" as a first
+    # column repeated the next three and pushed the progress columns off screen.
     list_display = [
-        "__str__",
-        "program",
-        "mentor",
         "mentee",
+        "mentor",
+        "program",
         "status",
         "agreement_confirmed",
         "meetings_held",
@@ -35,6 +36,7 @@ class MentorshipAdmin(PublicIdAdminMixin, PairImportAdminMixin, PairDeleteAdminM
         "status",
         ("focus_areas", admin.RelatedOnlyFieldListFilter),
     ]
+    list_display_links = ["mentee"]
     search_fields = ["mentor__name", "mentor__email", "mentee__name", "mentee__email"]
     list_select_related = ["program", "mentor", "mentee", "agreement"]
     filter_horizontal = ["focus_areas"]
