@@ -15,6 +15,8 @@ import uuid
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.urls import path, register_converter, reverse
 
+NO_SUCH_ID = uuid.UUID(int=0)
+
 
 def _as_uuid(value):
     try:
@@ -40,9 +42,9 @@ class PublicIdConverter:
         # One query: only for links built from a key (one object's history,
         # delete page, the redirect after saving); lists link by public id.
         public_id = self.model._default_manager.filter(pk=value).values_list("public_id", flat=True).first()
-        if public_id is None:
-            raise ValueError("no such object")
-        return str(public_id)
+        # A key with no row (an unknown id on its way round, a log entry of a
+        # deleted pair) becomes an id no row has, answered with a 404.
+        return str(public_id or NO_SUCH_ID)
 
 
 def public_id_converter(model):

@@ -88,7 +88,23 @@ def test_saving_a_pair_returns_to_it_by_public_id_and_the_history_names_it_so(cl
     assert f"/admin/programs/mentorship/{pair.public_id}/change/" in index  # "recent actions"
 
 
-def test_an_unknown_public_id_is_answered_like_one_of_another_program(client_for, coordinator):
-    client = client_for(coordinator)
-    assert client.get(f"/admin/programs/mentorship/{uuid.uuid4()}/change/").status_code == 404
-    assert client.get(f"/admin/mentoring_sessions/meeting/{uuid.uuid4()}/change/").status_code == 404
+@pytest.mark.parametrize("suffix", ["change/", "history/", ""])
+def test_an_unknown_public_id_is_answered_like_one_of_another_program(
+    client_for, other_coordinator, mentorship, suffix
+):
+    meeting = MeetingFactory(mentorship=mentorship, number=2)
+    client = client_for(other_coordinator)
+    for model, theirs in (("programs/mentorship", mentorship), ("mentoring_sessions/meeting", meeting)):
+        unknown = client.get(f"/admin/{model}/{uuid.uuid4()}/{suffix}", follow=True)
+        not_theirs = client.get(f"/admin/{model}/{theirs.public_id}/{suffix}", follow=True)
+        assert unknown.status_code == not_theirs.status_code == 404
+        assert len(unknown.redirect_chain) == len(not_theirs.redirect_chain)
+
+
+def test_a_log_entry_of_a_deleted_pair_links_nowhere_harmful(client_for, superuser, program):
+    """The admin's "recent actions" keep entries of deleted pairs."""
+    client = client_for(superuser)
+    pair = MentorshipFactory(program=program)
+    client.post(reverse("admin:programs_mentorship_delete", args=[pair.public_id]), {"post": "yes"})
+    assert not Mentorship.objects.filter(pk=pair.pk).exists()
+    assert client.get(reverse("admin:index")).status_code == 200
