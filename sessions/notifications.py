@@ -11,6 +11,7 @@ that sequence, and a row whose meeting has changed since is never sent.
 
 from datetime import UTC, timedelta
 
+from django.db.models import Max
 from django.utils import timezone
 
 from .ics import LOCAL_TZ
@@ -46,11 +47,17 @@ def meeting_cancelled_notify(*, meeting):
     gets a METHOD:CANCEL. Someone whose invitation had not gone out yet gets
     nothing: a cancellation of a meeting they never heard of is only noise."""
     _meeting_refresh_sequence(meeting)
+    # Only invitations since the meeting was last cancelled count: one booked
+    # again after a cancellation is a new booking for whoever heard of it.
+    last_cancelled = OutgoingMail.objects.filter(meeting=meeting, kind=MailKind.MEETING_CANCELLED).aggregate(
+        sequence=Max("meeting_sequence")
+    )["sequence"]
     invited = set(
         OutgoingMail.objects.filter(
             meeting=meeting,
             kind__in=[MailKind.MEETING_BOOKED, MailKind.MEETING_MOVED],
             status__in=[MailStatus.SENT, MailStatus.SENDING],
+            meeting_sequence__gt=last_cancelled or -1,
         ).values_list("recipient_id", flat=True)
     )
     meeting_mail_cancel_pending(meeting=meeting)

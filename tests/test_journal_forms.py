@@ -483,3 +483,33 @@ def test_the_conflict_shows_the_other_writers_focus_areas(client_for, mentee, me
     labels = [label for label, _value in response.context["conflict"]["fields"]]
     assert "Fokusområden" in labels
     assert theirs.name in dict(response.context["conflict"]["fields"])["Fokusområden"]
+
+
+def test_a_meeting_booked_again_and_cancelled_before_anyone_heard_sends_no_cancellation(client_for, mentor, mentorship):
+    from sessions.dispatch import dispatch_due_mail
+    from sessions.models import MailKind, MailStatus, OutgoingMail
+
+    client = client_for(mentor)
+    book = reverse("meeting_book", args=[mentorship.public_id])
+    day, start = future(days=5)
+    client.post(book, {"date": day, "start_time": start})
+    dispatch_due_mail()  # invited
+    meeting = mentorship.meetings.get()
+    client.post(reverse("meeting_cancel", args=[meeting.public_id]))
+    dispatch_due_mail()  # told it is cancelled
+    day, start = future(days=9)
+    client.post(book, {"date": day, "start_time": start})  # booked again, invitation not sent yet
+    client.post(reverse("meeting_cancel", args=[meeting.public_id]))
+
+    cancellations = OutgoingMail.objects.filter(kind=MailKind.MEETING_CANCELLED)
+    assert cancellations.count() == 2  # only the first cancellation, one to each
+    assert not cancellations.filter(status=MailStatus.PENDING).exists()
+
+
+def test_an_agreement_after_a_cancelled_meeting_one_counts_from_when_it_is_saved(client_for, mentee, mentorship):
+    from sessions.nudges import nudges_scan
+
+    meeting = MeetingFactory(mentorship=mentorship, number=1, status=MeetingStatus.CANCELLED)
+    Meeting.objects.filter(pk=meeting.pk).update(created_at=timezone.now() - dt.timedelta(days=20))
+    agreement_post(client_for(mentee), mentorship)
+    assert nudges_scan()["booking"] == 0

@@ -89,7 +89,11 @@ def _first_meeting_held(mentorship):
     elif first.status == MeetingStatus.CANCELLED:
         # The booked time was cancelled, yet the pair met and made the
         # agreement: Tillfälle 1 took place, at a time nobody booked here.
-        Meeting.objects.filter(pk=first.pk).update(status=MeetingStatus.HELD, starts_at=None, ends_at=None)
+        # It counts from now, as a meeting 1 created by this save would (the
+        # booking nudge and the stall rule date an undated meeting by it).
+        Meeting.objects.filter(pk=first.pk).update(
+            status=MeetingStatus.HELD, starts_at=None, ends_at=None, created_at=timezone.now()
+        )
 
 
 @transaction.atomic
