@@ -41,8 +41,11 @@ def mentorship_lock(mentorship_id):
     the first save of the agreement and a change of the pair's people in the
     admin all take it, so they happen one after the other. Only this row: the
     model's default ordering joins the program, whose row would be held too
-    and make lock orders cross. A no-op on SQLite (one writer at a time)."""
-    list(Mentorship.objects.select_for_update().filter(pk=mentorship_id).order_by().values_list("pk"))
+    and make lock orders cross. Raises Mentorship.DoesNotExist when the pair
+    has been deleted meanwhile. A no-op on SQLite (one writer at a time)."""
+    if not list(Mentorship.objects.select_for_update().filter(pk=mentorship_id).order_by().values_list("pk")):
+        # Deleted while we waited for it: writing on would fail at commit.
+        raise Mentorship.DoesNotExist("the pair has been deleted")
 
 
 def programs_lock_for_new_pairs(program_ids):

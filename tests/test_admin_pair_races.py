@@ -136,3 +136,23 @@ def test_a_pair_added_between_the_check_and_the_import_stops_the_whole_import(pr
     assert "Rad 3" in " ".join(raised.value.messages)  # Swedish, the default language
     assert Mentorship.objects.count() == 1
     assert not User.objects.filter(email="a@example.org").exists()  # all or nothing
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_agreement_saved_while_its_pair_is_deleted_is_a_404_not_a_server_error(
+    postgres, client_for, mentee, mentorship
+):
+    from sessions.models import Agreement
+
+    client = client_for(mentee)
+    form = {"version": 0, "purpose_and_goals": "Mål", "confidentiality": "private"}
+    with transaction.atomic():
+        Mentorship.objects.select_for_update().filter(pk=mentorship.pk).order_by().first()  # the deleting admin
+        join = in_thread(lambda: client.post(reverse("agreement_edit", args=[mentorship.public_id]), form))
+        wait_until_another_session_waits_for_a_lock()
+        Mentorship.objects.filter(pk=mentorship.pk).delete()
+    response = join()
+
+    assert response.status_code == 404
+    assert not Agreement.objects.exists()

@@ -81,14 +81,17 @@ class MentorshipAdminForm(forms.ModelForm):
             if clash.exists():
                 raise forms.ValidationError(_("This pair already exists in the program."))
         if self.instance.pk:
-            self._refuse_people_change_afterjournal_started()
+            self._refuse_people_change_after_journal_started()
         self._check_focus_areas_offered(program, cleaned.get("focus_areas"))
         return cleaned
 
-    def _refuse_people_change_afterjournal_started(self):
+    def _refuse_people_change_after_journal_started(self):
         # Held until the save commits: the journal cannot start between this
         # check and the save.
-        mentorship_lock(self.instance.pk)
+        try:
+            mentorship_lock(self.instance.pk)
+        except Mentorship.DoesNotExist:
+            raise forms.ValidationError(_("The pair has been deleted.")) from None
         if not journal_started(self.instance):
             return
         for name in PEOPLE_FIELDS:
