@@ -78,9 +78,12 @@ class Program(models.Model):
     def offered_focus_areas(self):
         """The focus areas a pair of this program may choose: those the
         program names, or, when it names none, all of its kind (the template
-        has four for associations and four for individuals)."""
-        named = list(self.focus_areas.all())
-        return named or list(FocusArea.objects.filter(kind=self.kind))
+        has four for associations and four for individuals). Read once per
+        instance: an import asks for every row of a program."""
+        if not hasattr(self, "_offered_focus_areas"):
+            named = list(self.focus_areas.all())
+            self._offered_focus_areas = named or list(FocusArea.objects.filter(kind=self.kind))
+        return list(self._offered_focus_areas)
 
     def focus_areas_not_offered(self, areas):
         """Those of `areas` a pair of this program may not choose."""

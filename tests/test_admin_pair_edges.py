@@ -266,3 +266,18 @@ def test_a_coordinator_sets_an_associations_contact_persons_by_e_mail(client_for
     assert sorted(c.email for c in organisation.contacts.all()) == ["kassor@gnistan.se", "ordf@gnistan.se"]
     change = reverse("admin:programs_organisation_change", args=[organisation.pk])
     assert "kassor@gnistan.se" in client.get(change).content.decode()
+
+
+def test_an_area_the_pair_already_has_does_not_stop_other_changes(client_for, coordinator, program, mentorship):
+    """The program stopped offering an area the pair chose: ending the pair
+    must not require taking the area away from what they agreed."""
+    kept, offered = FocusArea.objects.filter(kind=program.kind)[:2]
+    mentorship.focus_areas.set([kept])
+    program.focus_areas.set([offered])
+    url = reverse("admin:programs_mentorship_change", args=[mentorship.pk])
+
+    response = client_for(coordinator).post(url, edit_form(mentorship, focus_areas=[kept.pk], status="ended"))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    mentorship.refresh_from_db()
+    assert mentorship.status == "ended" and list(mentorship.focus_areas.all()) == [kept]

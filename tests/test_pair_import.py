@@ -419,12 +419,15 @@ def test_checking_for_existing_pairs_reads_each_program_once(db, superuser, ment
     from programs.pair_import import parse_pairs
 
     name = mentorship.program.name
-    rows = [f"{name},mentor{n}@example.org,M,mentee{n}@example.org,E,,," for n in range(30)]
+    # Focus areas too: the program names none, so it offers all of its kind.
+    area = "Utveckling i befintlig roll"
+    rows = [f"{name},mentor{n}@example.org,M,mentee{n}@example.org,E,,,{area}" for n in range(30)]
     # The pair that already exists, in another case, is still found.
     rows.append(f"{name},{mentorship.mentor.email.upper()},M,{mentorship.mentee.email},E,,,")
     data = "\n".join([HEADER, *rows]).encode()
-    # The programs, their focus areas, all focus areas, the program's pairs.
-    with django_assert_num_queries(4):
+    # The programs, their focus areas, all focus areas, the program's pairs,
+    # the areas of the program's kind.
+    with django_assert_num_queries(5):
         result = parse_pairs(data, superuser)
     assert len(result.rows) == 30
     assert [line for line, _message in result.errors] == [32]

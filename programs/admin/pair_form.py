@@ -102,7 +102,10 @@ class MentorshipAdminForm(forms.ModelForm):
     def _check_focus_areas_offered(self, program, focus_areas):
         if not (program and focus_areas):
             return
-        for area in program.focus_areas_not_offered(focus_areas):
+        # Only areas added now: one the pair already has stays (the program
+        # may have stopped offering it), as in the agreement form.
+        kept = set(self.instance.focus_areas.all()) if self.instance.pk else set()
+        for area in program.focus_areas_not_offered([area for area in focus_areas if area not in kept]):
             self.add_error("focus_areas", _("The program does not offer the focus area %(name)s.") % {"name": area})
 
     def _post_clean(self):
