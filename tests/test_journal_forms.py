@@ -513,3 +513,23 @@ def test_an_agreement_after_a_cancelled_meeting_one_counts_from_when_it_is_saved
     Meeting.objects.filter(pk=meeting.pk).update(created_at=timezone.now() - dt.timedelta(days=20))
     agreement_post(client_for(mentee), mentorship)
     assert nudges_scan()["booking"] == 0
+
+
+def test_a_time_typed_while_the_other_party_booked_the_meeting_is_not_dropped_unseen(
+    client_for, mentee, mentor, mentorship, held_meeting
+):
+    from django.test import Client
+
+    client = client_for(mentee)
+    client.get(reverse("meeting_notes", args=[held_meeting.public_id]))  # the mentee starts writing
+    other = Client()
+    other.force_login(mentor)
+    day, start = future(days=14, hour=9)
+    other.post(reverse("meeting_book", args=[mentorship.public_id]), {"date": day, "start_time": start})
+    day, start = future(days=20)
+    response = notes_post(client, held_meeting, **{"next-date": day, "next-start_time": start})
+
+    assert response.status_code == 302, response.status_code
+    assert list(mentorship.meetings.filter(number__gte=3).values_list("number", flat=True)) == [3]
+    shown = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert any("Tillfälle 3 var redan bokat" in m or "Meeting 3 was already booked" in m for m in shown), shown

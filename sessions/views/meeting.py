@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -80,6 +82,7 @@ def meeting_notes(request, public_id):
                 conflict = _conflict(form, error.current)
             else:
                 messages.success(request, _("The notes are saved."), extra_tags=f"notes-{meeting.public_id}")
+                _tell_if_booking_was_dropped(request, meeting, meetings, booking)
                 return redirect("mentorship_detail", mentorship.public_id)
         else:
             messages.error(request, _("The notes were not saved. Check the fields marked below; your text is kept."))
@@ -97,6 +100,26 @@ def meeting_notes(request, public_id):
             "conflict": conflict,
             **abilities(request.user, mentorship),
         },
+    )
+
+
+def _tell_if_booking_was_dropped(request, meeting, meetings, booking):
+    """The other party booked the next meeting while this person wrote the
+    notes and filled in a time too: say so rather than drop it unseen."""
+    typed = any(request.POST.get(f"next-{name}") for name in ("date", "start_time", "location"))
+    if booking is not None or not typed:
+        return
+    later = next((m for m in meetings if m.number > meeting.number and m.status == MeetingStatus.BOOKED), None)
+    if later is None:
+        return
+    when = date_format(timezone.localtime(later.starts_at), "DATETIME_FORMAT") if later.starts_at else ""
+    messages.warning(
+        request,
+        _(
+            "Meeting %(number)s was already booked (%(when)s), so the time you entered was not booked. "
+            "Move the meeting from the mentorship page if your time is better."
+        )
+        % {"number": later.number, "when": when},
     )
 
 
