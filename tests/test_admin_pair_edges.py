@@ -281,3 +281,20 @@ def test_an_area_the_pair_already_has_does_not_stop_other_changes(client_for, co
     assert response.status_code == 302, response.context["adminform"].form.errors
     mentorship.refresh_from_db()
     assert mentorship.status == "ended" and list(mentorship.focus_areas.all()) == [kept]
+
+
+def test_an_open_pair_cannot_be_saved_past_its_end_date(client_for, coordinator, program, mentorship):
+    """The hourly scan would end it again; say so now instead."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    url = reverse("admin:programs_mentorship_change", args=[mentorship.pk])
+    client = client_for(coordinator)
+    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+
+    refused = client.post(url, edit_form(mentorship, status="active", ends_on=yesterday))
+    assert refused.status_code == 200 and "ends_on" in refused.context["adminform"].form.errors
+
+    ended = client.post(url, edit_form(mentorship, status="ended", ends_on=yesterday))
+    assert ended.status_code == 302

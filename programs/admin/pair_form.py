@@ -2,9 +2,11 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Mentorship
+from ..models import Mentorship, MentorshipStatus
 from ..selectors import journal_started
 from ..services import mentorship_lock, programs_lock_for_new_pairs
 
@@ -83,7 +85,23 @@ class MentorshipAdminForm(forms.ModelForm):
         if self.instance.pk:
             self._refuse_people_change_after_journal_started()
         self._check_focus_areas_offered(program, cleaned.get("focus_areas"))
+        self._check_open_pair_not_past_its_end(program, cleaned.get("status"), cleaned.get("ends_on"))
         return cleaned
+
+    def _check_open_pair_not_past_its_end(self, program, status, ends_on):
+        # The hourly scan ends such a pair (services.mentorships_end_when_due):
+        # saving it as open would be undone silently within the hour.
+        if status not in (MentorshipStatus.INVITED, MentorshipStatus.ACTIVE):
+            return
+        today = timezone.localdate()
+        if ends_on and ends_on < today:
+            self.add_error("ends_on", _("The end date has passed: change it to keep the pair going, or end the pair."))
+        elif program and program.ends_on and program.ends_on < today:
+            self.add_error(
+                "status",
+                _("The program ended on %(date)s: its pairs can no longer be open.")
+                % {"date": date_format(program.ends_on)},
+            )
 
     def _refuse_people_change_after_journal_started(self):
         # Held until the save commits: the journal cannot start between this
