@@ -78,16 +78,14 @@ class Program(models.Model):
     def offered_focus_areas(self):
         """The focus areas a pair of this program may choose: those the
         program names, or, when it names none, all of its kind (the template
-        has four for associations and four for individuals). Read once per
-        instance: an import asks for every row of a program."""
-        if not hasattr(self, "_offered_focus_areas"):
-            named = list(self.focus_areas.all())
-            self._offered_focus_areas = named or list(FocusArea.objects.filter(kind=self.kind))
-        return list(self._offered_focus_areas)
+        has four for associations and four for individuals)."""
+        named = list(self.focus_areas.all())
+        return named or list(FocusArea.objects.filter(kind=self.kind))
 
-    def focus_areas_not_offered(self, areas):
-        """Those of `areas` a pair of this program may not choose."""
-        offered = set(self.offered_focus_areas())
+    def focus_areas_not_offered(self, areas, *, offered=None):
+        """Those of `areas` a pair of this program may not choose; `offered`
+        is `offered_focus_areas()` when the caller has read it already."""
+        offered = set(self.offered_focus_areas() if offered is None else offered)
         return [area for area in areas if area not in offered]
 
 

@@ -97,7 +97,7 @@ def _parse_rows(reader, user):
     reader.fieldnames = headers
     programs = _programs_by_name(user)
     focus_areas = {fa.name.lower(): fa for fa in FocusArea.objects.all()}
-    rows, errors, seen, existing = [], [], set(), {}
+    rows, errors, seen, per_program = [], [], set(), {}
     for count, raw in enumerate(reader, start=1):
         # The reader's own count, so blank lines and line breaks inside
         # quoted values do not shift the line numbers people see.
@@ -108,7 +108,7 @@ def _parse_rows(reader, user):
         values = {c: (raw.get(c) or "").strip() for c in COLUMNS}
         if not any(values.values()):
             continue
-        problem = _row_problem(values, programs, focus_areas, seen, existing)
+        problem = _row_problem(values, programs, focus_areas, seen, per_program)
         if problem:
             errors.append((line, problem))
             continue
@@ -132,18 +132,26 @@ def _max_length(column):
     return MAX_FIELD
 
 
-def _pairs_in(program, existing):
+def _offered_in(program, per_program):
+    """The program's offered focus areas, read once per program and file."""
+    key = ("offered", program.pk)
+    if key not in per_program:
+        per_program[key] = program.offered_focus_areas()
+    return per_program[key]
+
+
+def _pairs_in(program, per_program):
     """The program's pairs as (mentor e-mail, mentee e-mail), read once per
     program: a query per row would make a 2,000-row file 2,000 queries."""
-    if program.pk not in existing:
+    if program.pk not in per_program:  # the parse's cache of what it read per program
         pairs = Mentorship.objects.filter(program=program).annotate(
             mentor_key=Lower("mentor__email"), mentee_key=Lower("mentee__email")
         )
-        existing[program.pk] = set(pairs.values_list("mentor_key", "mentee_key"))
-    return existing[program.pk]
+        per_program[program.pk] = set(pairs.values_list("mentor_key", "mentee_key"))
+    return per_program[program.pk]
 
 
-def _row_problem(values, programs, focus_areas, seen, existing):
+def _row_problem(values, programs, focus_areas, seen, per_program):
     """The reason a row cannot be imported, or None."""
     for column, value in values.items():
         if len(value) > _max_length(column):
@@ -163,13 +171,13 @@ def _row_problem(values, programs, focus_areas, seen, existing):
     if mentor == mentee:
         return _("The mentor and the mentee are the same person.")
     key = (program.pk, mentor, mentee)
-    if key in seen or (mentor, mentee) in _pairs_in(program, existing):
+    if key in seen or (mentor, mentee) in _pairs_in(program, per_program):
         return _("The pair already exists in the program.")
     seen.add(key)
     for name in _split(values["focus_areas"]):
         if name.lower() not in focus_areas:
             return _("Unknown focus area: %(name)s") % {"name": name}
-        if program.focus_areas_not_offered([focus_areas[name.lower()]]):
+        if program.focus_areas_not_offered([focus_areas[name.lower()]], offered=_offered_in(program, per_program)):
             return _("The program does not offer the focus area %(name)s.") % {"name": name}
     return None
 
