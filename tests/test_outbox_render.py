@@ -136,3 +136,16 @@ def test_subjects_are_plain_text_not_html(mentorship, meeting, mentee, mentor, c
     subjects = [mail_render(row).subject for row in OutgoingMail.objects.all()]
     assert any("Styrelse & ledarskap <2027>" in subject for subject in subjects), subjects
     assert not any("&amp;" in s or "&#x27;" in s or "&lt;" in s for s in subjects), subjects
+
+
+def test_e_mail_greets_by_first_name_when_known_and_never_by_address(mentorship, mentor):
+    mentor.name = "Erik Mentor"
+    mentor.save()
+    invitation_create(user=mentor, mentorship=mentorship)
+    named = mail_render(OutgoingMail.objects.get(recipient=mentor))
+    assert named.body.startswith("Hej Erik!")
+
+    mentor.name = ""
+    mentor.save()
+    nameless = mail_render(OutgoingMail.objects.get(recipient=mentor))
+    assert nameless.body.startswith("Hej!") and mentor.email not in nameless.body.splitlines()[0]
