@@ -1,6 +1,8 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
@@ -14,7 +16,14 @@ admin.site.site_header = _("Mentorskap – administration")
 admin.site.site_title = _("Mentorskap administration")
 admin.site.index_title = _("Programs, pairs and meetings")
 
+
+def favicon(request):
+    # Pages name their icon; the admin's do not, and browsers then ask here.
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("konto/", include("allauth.urls")),
     path("konto/", include("accounts.urls")),

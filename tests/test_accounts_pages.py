@@ -266,3 +266,6 @@ def test_pages_name_our_own_icon(client, db):
 
     assert 'rel="icon"' in client.get(reverse("account_login")).content.decode()
     assert finders.find("favicon.svg")
+    # Pages without the link (the admin's) make browsers ask for /favicon.ico.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
