@@ -27,3 +27,16 @@ def test_failed_rows_are_listed_and_retried(client_for, superuser, mentee):
 
 def test_coordinators_do_not_see_the_outbox(client_for, coordinator):
     assert client_for(coordinator).get(reverse("admin:mentoring_sessions_outgoingmail_changelist")).status_code == 403
+
+
+def test_an_outbox_row_is_named_by_kind_due_time_and_status(db):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from sessions.models import MailKind, OutgoingMail
+    from tests.factories import UserFactory
+
+    due = dt.datetime(2027, 1, 9, 11, 0, tzinfo=dt.UTC)
+    row = OutgoingMail.objects.create(recipient=UserFactory(), kind=MailKind.MEETING_BOOKED, due_at=due)
+    local = due.astimezone(ZoneInfo("Europe/Stockholm")).strftime("%Y-%m-%d %H:%M")
+    assert str(row) == f"{row.get_kind_display()}, {local} ({row.get_status_display()})"

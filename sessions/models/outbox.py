@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -76,4 +77,7 @@ class OutgoingMail(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} → {self.recipient_id} ({self.get_status_display()})"
+        # Cheap on purpose (no query for the recipient): a pair's delete page
+        # names each of its e-mails; the admin's columns show who.
+        due = timezone.localtime(self.due_at).strftime("%Y-%m-%d %H:%M") if self.due_at else "–"
+        return f"{self.get_kind_display()}, {due} ({self.get_status_display()})"
