@@ -100,3 +100,34 @@ def test_dashboard_counts_pairs_by_status_and_meetings_held(client_for, coordina
     assert (shown.pairs_total, shown.pairs_active, shown.pairs_invited, shown.pairs_closed) == (4, 1, 1, 2)
     assert shown.meetings_held == 2
     assert shown.last_meeting == held_at
+
+
+def test_a_coordinator_in_no_pair_starts_on_their_programs(client_for, coordinator, program):
+    response = client_for(coordinator).get(reverse("home"))
+    assert response.status_code == 302 and response["Location"] == reverse("program_dashboard")
+
+
+def test_a_coordinator_who_is_also_a_mentor_starts_on_their_mentorships(client_for, coordinator, program):
+    MentorshipFactory(program=program, mentor=coordinator)
+    response = client_for(coordinator).get(reverse("home"))
+    assert response.status_code == 200
+    assert reverse("program_dashboard") in response.content.decode()
+
+
+def test_the_pair_page_leads_a_coordinator_back_to_the_program(client_for, coordinator, mentee, mentorship):
+    url = reverse("mentorship_detail", args=[mentorship.public_id])
+    as_coordinator = client_for(coordinator).get(url).content.decode()
+    assert reverse("program_detail", args=[mentorship.program_id]) in as_coordinator
+    as_mentee = client_for(mentee).get(url).content.decode()
+    assert reverse("program_detail", args=[mentorship.program_id]) not in as_mentee
+    assert f'href="{reverse("home")}"' in as_mentee
+
+
+def test_staff_in_no_pair_get_a_way_to_the_admin(client_for, superuser, db):
+    from tests.factories import UserFactory
+
+    html = client_for(superuser).get(reverse("home"), follow=True).content.decode()
+    assert reverse("admin:index") in html
+    staff_only = UserFactory(is_staff=True)
+    html = client_for(staff_only).get(reverse("home")).content.decode()
+    assert reverse("admin:index") in html
