@@ -581,3 +581,12 @@ def test_the_admin_carries_our_name_in_swedish(client_for, coordinator):
         html = client_for(coordinator).get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert "Mentorskap – administration" in html
     assert "Django-administration" not in html
+
+
+def test_the_superusers_admin_index_is_swedish_throughout(client_for, superuser):
+    with translation.override("sv"):
+        html = client_for(superuser).get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    for english in ("User sessions", "Authenticators", ">MFA<", "Epost-adresser"):
+        assert english not in html, english
+    assert html.count(">Konton<") <= 1
+    assert "Tvåfaktorsautentisering" in html
