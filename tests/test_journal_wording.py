@@ -30,3 +30,18 @@ def test_write_notes_opens_the_notes_form_of_the_meeting_that_needs_them(client_
     for page in (reverse("home"), reverse("mentorship_detail", args=[mentorship.public_id])):
         html = client.get(page).content.decode()
         assert f'class="btn btn-primary" href="{notes_url}"' in html, page
+
+
+def test_the_notes_form_names_each_part_once_and_says_what_to_write(client_for, mentee, mentorship):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    AgreementFactory(mentorship=mentorship)
+    MeetingFactory(mentorship=mentorship, number=1, status="held", starts_at=None, ends_at=None)
+    second = MeetingFactory(mentorship=mentorship, number=2, starts_at=timezone.now() - dt.timedelta(days=1))
+    html = client_for(mentee).get(reverse("meeting_notes", args=[second.public_id])).content.decode()
+    assert html.count("Sammanfattande anteckningar från detta tillfälle") == 1
+    assert html.count("Reflektion från föregående tillfälle") == 1
+    assert "Din reflektion: hur har det gått sedan sist?" in html
+    assert "Vad ni pratade om, och vad ni kom fram till" in html

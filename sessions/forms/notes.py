@@ -16,14 +16,16 @@ class NotesForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # The template's words head each part of the form (the fieldset legends);
+    # the labels say what to write, rather than repeat the heading.
     reflection = forms.CharField(
-        label=_("Reflection on the previous meeting"),
+        label=_("Your reflection: how has it gone since last time?"),
         required=False,
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     summary = forms.CharField(
-        label=_("Summary notes from this meeting"),
+        label=_("What you talked about, and what you agreed"),
         required=False,
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 8}),
