@@ -32,3 +32,33 @@ def program_form(*, name, kind, starts_on, pairs=(), **extra):
         data.update({f"mentorships-{index}-{field}": value for field, value in row.items()})
     data.update(extra)
     return data
+
+
+def pair_form(program, **extra):
+    """The add form of a pair as the browser posts it: two new people."""
+    data = {
+        "mentor_email": "mentor.ny@example.org",
+        "mentor_name": "",
+        "mentee_email": "mentee.ny@example.org",
+        "mentee_name": "",
+        "program": program.pk,
+        "status": "invited",
+        "starts_on": "",
+        "ends_on": "",
+        "_save": "Save",
+    }
+    data.update(extra)
+    return data
+
+
+def pair_edit_form(mentorship, **extra):
+    """The change form of a pair as the browser posts it: its people as they
+    are, unless `extra` puts someone else in (then without a name, unless
+    `extra` gives one)."""
+    data = pair_form(mentorship.program, status=mentorship.status)
+    for role in ("mentor", "mentee"):
+        person = getattr(mentorship, role)
+        data[f"{role}_email"] = person.email
+        data[f"{role}_name"] = "" if f"{role}_email" in extra else person.name
+    data.update(extra)
+    return data

@@ -27,6 +27,38 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """allauth keeps its rate-limit counts in the cache: each test starts at zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+# A fixed moment, so a TOTP code computed in a test is valid when the server checks it.
+FROZEN = 1_900_000_000.0
+
+
+@pytest.fixture
+def frozen_totp_clock():
+    import types
+    from unittest import mock
+
+    with mock.patch("allauth.mfa.totp.internal.auth.time", types.SimpleNamespace(time=lambda: FROZEN)):
+        yield
+
+
+@pytest.fixture
+def english(settings):
+    """Messages compared in English, the source language; the Swedish
+    catalogue is tested on its own (test_translations.py)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 def require(condition, reason):
     """Skip locally when a service or browser is missing; in CI that fails."""
     if not condition:

@@ -9,25 +9,11 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
 from django.contrib import auth
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from .conftest import FROZEN
 from .factories import PASSWORD
-
-# A fixed moment, so a code computed here is valid when the server checks it.
-FROZEN = 1_900_000_000.0
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-
-
-@pytest.fixture
-def frozen_totp_clock():
-    with mock.patch("allauth.mfa.totp.internal.auth.time", types.SimpleNamespace(time=lambda: FROZEN)):
-        yield
 
 
 def totp_code(secret, at=FROZEN):

@@ -7,18 +7,12 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib import auth
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from .factories import PASSWORD
 
 NEW_PASSWORD = "Vinter-ljus-över-sjön-8"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
 
 
 def template_names(response):

@@ -4,12 +4,10 @@ account shut out at once."""
 
 import datetime as dt
 
-import pytest
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -17,11 +15,6 @@ from django.utils import timezone
 from .factories import PASSWORD
 
 NEW_PASSWORD = "Ny-höstlig-fras-31"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
 
 
 def logged_in_client(user, password=PASSWORD, **headers):

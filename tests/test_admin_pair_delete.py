@@ -9,25 +9,19 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import Invitation
 from programs.models import Mentorship
 from sessions.models import Agreement, Comment, MailKind, Meeting, OutgoingMail, ReminderItem
 from sessions.services.agreement import agreement_content, agreement_save
 
+from .admin_forms import pair_form
 from .conftest import require
 from .factories import AgreementFactory, MeetingFactory, MentorshipFactory
 from .test_admin_pair_races import in_thread, wait_until_another_session_waits_for_a_lock
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def delete_url(pair):
@@ -47,20 +41,8 @@ def bulk_delete(client, *pairs, confirmed=True):
 @pytest.fixture
 def fresh_pair(client_for, coordinator, program):
     """A pair added in the admin, its two people invited, nothing written yet."""
-    client_for(coordinator).post(
-        reverse("admin:programs_mentorship_add"),
-        {
-            "mentor_email": "felskriven.mentor@exmaple.org",
-            "mentor_name": "",
-            "mentee_email": "ny.adept@example.org",
-            "mentee_name": "",
-            "program": program.pk,
-            "status": "invited",
-            "starts_on": "",
-            "ends_on": "",
-            "_save": "Save",
-        },
-    )
+    form = pair_form(program, mentor_email="felskriven.mentor@exmaple.org", mentee_email="ny.adept@example.org")
+    client_for(coordinator).post(reverse("admin:programs_mentorship_add"), form)
     pair = Mentorship.objects.get(mentor__email="felskriven.mentor@exmaple.org")
     assert Invitation.objects.filter(mentorship=pair).count() == 2
     assert OutgoingMail.objects.filter(mentorship=pair).count() == 2

@@ -4,23 +4,16 @@ rows may not do, over-long input, and people replaced on an existing pair."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 
 from accounts.models import Invitation, User
 from programs.models import FocusArea, Mentorship, Organisation
 from sessions.models import Agreement, MailKind, MailStatus, Meeting, OutgoingMail
 
 from . import admin_forms
+from .admin_forms import pair_edit_form, pair_form
 from .factories import AgreementFactory, MeetingFactory, MentorshipFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def program_form(program, mentorship, **extra):
@@ -55,22 +48,6 @@ def test_a_pair_row_on_the_program_page_cannot_delete_the_pair_and_its_notes(
     assert Mentorship.objects.filter(pk=mentorship.pk).exists()
     assert Agreement.objects.filter(mentorship=mentorship).exists()
     assert Meeting.objects.filter(mentorship=mentorship).exists()
-
-
-def pair_form(program, **extra):
-    data = {
-        "mentor_email": "mentor.ny@example.org",
-        "mentor_name": "",
-        "mentee_email": "mentee.ny@example.org",
-        "mentee_name": "",
-        "program": program.pk,
-        "status": "invited",
-        "starts_on": "",
-        "ends_on": "",
-        "_save": "Save",
-    }
-    data.update(extra)
-    return data
 
 
 @pytest.mark.parametrize(
@@ -111,17 +88,6 @@ def test_a_csv_file_with_a_nul_byte_is_refused_not_saved(client_for, coordinator
     assert not Mentorship.objects.exists()
 
 
-def edit_form(mentorship, **extra):
-    data = pair_form(
-        mentorship.program,
-        mentor_email=mentorship.mentor.email,
-        mentee_email=mentorship.mentee.email,
-        status=mentorship.status,
-    )
-    data.update(extra)
-    return data
-
-
 def mail_to(email):
     return sorted(OutgoingMail.objects.filter(recipient__email=email).values_list("kind", flat=True))
 
@@ -130,7 +96,7 @@ def test_a_person_put_in_place_of_another_on_a_pair_is_invited(client_for, coord
     client = client_for(coordinator)
     url = reverse("admin:programs_mentorship_change", args=[mentorship.pk])
 
-    response = client.post(url, edit_form(mentorship, mentor_email="ersattare@example.org"))
+    response = client.post(url, pair_edit_form(mentorship, mentor_email="ersattare@example.org"))
 
     assert response.status_code == 302
     mentorship.refresh_from_db()
@@ -145,7 +111,7 @@ def test_a_registered_person_put_on_a_pair_gets_a_notice(client_for, coordinator
     registered = UserFactory(email="registrerad@example.org")
     response = client_for(coordinator).post(
         reverse("admin:programs_mentorship_change", args=[mentorship.pk]),
-        edit_form(mentorship, mentee_email=registered.email),
+        pair_edit_form(mentorship, mentee_email=registered.email),
     )
 
     assert response.status_code == 302
@@ -155,7 +121,8 @@ def test_a_registered_person_put_on_a_pair_gets_a_notice(client_for, coordinator
 
 def test_editing_a_pair_without_changing_people_sends_nothing(client_for, coordinator, mentorship):
     response = client_for(coordinator).post(
-        reverse("admin:programs_mentorship_change", args=[mentorship.pk]), edit_form(mentorship, status="active")
+        reverse("admin:programs_mentorship_change", args=[mentorship.pk]),
+        pair_edit_form(mentorship, status="active"),
     )
 
     assert response.status_code == 302
@@ -168,12 +135,12 @@ def test_a_pair_may_only_have_focus_areas_its_program_offers(client_for, coordin
     client = client_for(coordinator)
     url = reverse("admin:programs_mentorship_change", args=[mentorship.pk])
 
-    refused = client.post(url, edit_form(mentorship, focus_areas=[other.pk]))
+    refused = client.post(url, pair_edit_form(mentorship, focus_areas=[other.pk]))
     assert refused.status_code == 200
     assert "does not offer" in str(refused.context["adminform"].form.errors["focus_areas"])
     assert not mentorship.focus_areas.exists()
 
-    accepted = client.post(url, edit_form(mentorship, focus_areas=[offered.pk]))
+    accepted = client.post(url, pair_edit_form(mentorship, focus_areas=[offered.pk]))
     assert accepted.status_code == 302
     assert list(mentorship.focus_areas.all()) == [offered]
 
@@ -223,7 +190,7 @@ def test_a_person_taken_off_a_pair_loses_the_link_and_the_unsent_mail(client_for
 
     response = client.post(
         reverse("admin:programs_mentorship_change", args=[pair.pk]),
-        edit_form(pair, mentor_email="ratt@example.org"),
+        pair_edit_form(pair, mentor_email="ratt@example.org"),
     )
 
     assert response.status_code == 302
@@ -245,7 +212,7 @@ def test_swapping_mentor_and_mentee_withdraws_nothing(client_for, coordinator, p
 
     response = client.post(
         reverse("admin:programs_mentorship_change", args=[pair.pk]),
-        edit_form(pair, mentor_email=pair.mentee.email, mentee_email=pair.mentor.email),
+        pair_edit_form(pair, mentor_email=pair.mentee.email, mentee_email=pair.mentor.email),
     )
 
     assert response.status_code == 302
@@ -276,7 +243,7 @@ def test_an_area_the_pair_already_has_does_not_stop_other_changes(client_for, co
     program.focus_areas.set([offered])
     url = reverse("admin:programs_mentorship_change", args=[mentorship.pk])
 
-    response = client_for(coordinator).post(url, edit_form(mentorship, focus_areas=[kept.pk], status="ended"))
+    response = client_for(coordinator).post(url, pair_edit_form(mentorship, focus_areas=[kept.pk], status="ended"))
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     mentorship.refresh_from_db()
@@ -293,8 +260,8 @@ def test_an_open_pair_cannot_be_saved_past_its_end_date(client_for, coordinator,
     client = client_for(coordinator)
     yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
 
-    refused = client.post(url, edit_form(mentorship, status="active", ends_on=yesterday))
+    refused = client.post(url, pair_edit_form(mentorship, status="active", ends_on=yesterday))
     assert refused.status_code == 200 and "ends_on" in refused.context["adminform"].form.errors
 
-    ended = client.post(url, edit_form(mentorship, status="ended", ends_on=yesterday))
+    ended = client.post(url, pair_edit_form(mentorship, status="ended", ends_on=yesterday))
     assert ended.status_code == 302

@@ -9,47 +9,23 @@ one person in place of another is how a mistyped address is fixed.
 import pytest
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import translation
 
 from programs.models import Mentorship
 from sessions.models import Agreement
 from sessions.services.agreement import agreement_content, agreement_save
 
+from .admin_forms import pair_edit_form
 from .conftest import require
 from .factories import AgreementFactory, MeetingFactory
 from .test_admin_pair_races import in_thread, wait_until_another_session_waits_for_a_lock
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 SECRET_NOTE = "Hemlig-anteckning-b17e"
 
 
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
 def change_url(mentorship):
     return reverse("admin:programs_mentorship_change", args=[mentorship.pk])
-
-
-def edit_form(mentorship, **extra):
-    """The pair's change form as the browser posts it, people unchanged."""
-    data = {
-        "mentor_email": mentorship.mentor.email,
-        "mentor_name": mentorship.mentor.name,
-        "mentee_email": mentorship.mentee.email,
-        "mentee_name": mentorship.mentee.name,
-        "program": mentorship.program.pk,
-        "status": mentorship.status,
-        "starts_on": "",
-        "ends_on": "",
-        "_save": "Save",
-    }
-    data.update(extra)
-    return data
 
 
 @pytest.fixture
@@ -71,7 +47,7 @@ def test_a_coordinator_cannot_put_themselves_on_a_pair_with_a_journal(client_for
     before = people(pair)
     client = client_for(coordinator)
 
-    response = client.post(change_url(pair), edit_form(pair, **{f"{role}_email": coordinator.email}))
+    response = client.post(change_url(pair), pair_edit_form(pair, **{f"{role}_email": coordinator.email}))
 
     assert response.status_code == 200
     assert f"{role}_email" in response.context["adminform"].form.errors
@@ -86,7 +62,7 @@ def test_the_people_of_a_pair_with_only_a_meeting_are_fixed_too(client_for, coor
     before = people(mentorship)
 
     response = client_for(coordinator).post(
-        change_url(mentorship), edit_form(mentorship, mentee_email="ny.adept@example.org", mentee_name="Ny")
+        change_url(mentorship), pair_edit_form(mentorship, mentee_email="ny.adept@example.org", mentee_name="Ny")
     )
 
     assert response.status_code == 200
@@ -98,7 +74,7 @@ def test_a_superuser_cannot_change_the_people_either(client_for, superuser, priv
 
     response = client_for(superuser).post(
         change_url(private_journal),
-        edit_form(private_journal, mentor_email=private_journal.mentee.email, mentee_email="x@example.org"),
+        pair_edit_form(private_journal, mentor_email=private_journal.mentee.email, mentee_email="x@example.org"),
     )
 
     assert response.status_code == 200
@@ -115,7 +91,7 @@ def test_the_people_are_shown_read_only_with_the_reason(client_for, coordinator,
 
 def test_the_rest_of_a_pair_with_a_journal_can_still_be_changed(client_for, coordinator, private_journal):
     # A browser does not send disabled fields.
-    data = edit_form(private_journal, status="ended", ends_on="2026-06-30")
+    data = pair_edit_form(private_journal, status="ended", ends_on="2026-06-30")
     for name in ("mentor_email", "mentor_name", "mentee_email", "mentee_name"):
         del data[name]
 
@@ -127,7 +103,10 @@ def test_the_rest_of_a_pair_with_a_journal_can_still_be_changed(client_for, coor
 
 
 def test_an_address_written_differently_is_not_a_change(client_for, coordinator, private_journal):
-    data = edit_form(private_journal, mentor_email=f"  {private_journal.mentor.email.upper()} ", status="active")
+    mentor = private_journal.mentor
+    data = pair_edit_form(
+        private_journal, mentor_email=f"  {mentor.email.upper()} ", mentor_name=mentor.name, status="active"
+    )
 
     response = client_for(coordinator).post(change_url(private_journal), data)
 
@@ -138,7 +117,7 @@ def test_an_agreement_never_saved_does_not_fix_the_people(client_for, coordinato
     AgreementFactory(mentorship=mentorship, version=0, purpose_and_goals="", roles="")
 
     response = client_for(coordinator).post(
-        change_url(mentorship), edit_form(mentorship, mentor_email="ratt@example.org")
+        change_url(mentorship), pair_edit_form(mentorship, mentor_email="ratt@example.org")
     )
 
     assert response.status_code == 302
@@ -150,7 +129,7 @@ def test_a_mistyped_person_on_a_pair_without_journal_can_still_be_replaced(clien
     assert not page.context["adminform"].form.fields["mentor_email"].disabled
 
     response = client_for(coordinator).post(
-        change_url(mentorship), edit_form(mentorship, mentor_email="ratt@example.org")
+        change_url(mentorship), pair_edit_form(mentorship, mentor_email="ratt@example.org")
     )
 
     assert response.status_code == 302
@@ -161,7 +140,7 @@ def test_a_mistyped_person_on_a_pair_without_journal_can_still_be_replaced(clien
 def test_a_coordinator_may_still_be_a_party_of_a_new_pair_in_their_program(client_for, coordinator, mentorship):
     # Associations do that: the coordinator is also one side's contact person.
     response = client_for(coordinator).post(
-        change_url(mentorship), edit_form(mentorship, mentor_email=coordinator.email)
+        change_url(mentorship), pair_edit_form(mentorship, mentor_email=coordinator.email)
     )
 
     assert response.status_code == 302
@@ -182,7 +161,7 @@ def test_a_journal_started_while_the_form_is_saved_still_fixes_the_people(client
     with transaction.atomic():
         agreement_save(mentorship=mentorship, user=mentorship.mentee, content=content, base_version=0)
         join = in_thread(
-            lambda: client.post(change_url(mentorship), edit_form(mentorship, mentor_email=coordinator.email))
+            lambda: client.post(change_url(mentorship), pair_edit_form(mentorship, mentor_email=coordinator.email))
         )
         wait_until_another_session_waits_for_a_lock()
     response = join()

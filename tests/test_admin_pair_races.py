@@ -20,6 +20,7 @@ from programs.models import Mentorship, Program
 from programs.pair_import import ImportResult, PairRow, import_pairs
 from programs.services import mentorship_create, person_get_or_create
 
+from .admin_forms import pair_form
 from .conftest import require
 from .factories import UserFactory
 
@@ -79,17 +80,7 @@ def test_the_same_pair_added_twice_at_once_gives_the_second_a_message(postgres, 
     mentor = UserFactory(email="mentor.samtidig@example.org")
     mentee = UserFactory(email="mentee.samtidig@example.org")
     client = client_for(coordinator)
-    form = {
-        "mentor_email": mentor.email,
-        "mentor_name": "",
-        "mentee_email": mentee.email,
-        "mentee_name": "",
-        "program": program.pk,
-        "status": "invited",
-        "starts_on": "",
-        "ends_on": "",
-        "_save": "Save",
-    }
+    form = pair_form(program, mentor_email=mentor.email, mentee_email=mentee.email)
 
     with transaction.atomic():
         Program.objects.select_for_update().get(pk=program.pk)  # the first coordinator, mid-save

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from programs.models import Mentorship
 
+from .admin_forms import pair_form
 from .factories import MeetingFactory, MentorshipFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,20 +68,9 @@ def test_the_program_page_costs_the_same_queries_for_many_pairs(client_for, coor
 
 def test_saving_a_pair_returns_to_it_by_public_id_and_the_history_names_it_so(client_for, coordinator, program):
     client = client_for(coordinator)
-    response = client.post(
-        reverse("admin:programs_mentorship_add"),
-        {
-            "mentor_email": "ny.mentor@example.org",
-            "mentor_name": "Ny Mentor",
-            "mentee_email": "ny.mentee@example.org",
-            "mentee_name": "Ny Mentee",
-            "program": program.pk,
-            "status": "invited",
-            "starts_on": "",
-            "ends_on": "",
-            "_continue": "1",
-        },
-    )
+    form = pair_form(program, mentee_email="ny.mentee@example.org", _continue="1")
+    del form["_save"]
+    response = client.post(reverse("admin:programs_mentorship_add"), form)
     pair = Mentorship.objects.get(mentee__email="ny.mentee@example.org")
     assert response.status_code == 302
     assert response["Location"] == f"/admin/programs/mentorship/{pair.public_id}/change/"

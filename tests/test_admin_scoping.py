@@ -14,19 +14,10 @@ from accounts.models import User
 from programs.models import FocusArea, Mentorship, MentorshipStatus, Program, ProgramKind
 from sessions.models import Confidentiality, MeetingStatus, OutgoingMail
 
-from .admin_forms import program_form
+from .admin_forms import pair_form, program_form
 from .factories import AgreementFactory, MeetingFactory, MentorshipFactory, ProgramFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Messages are compared in English, the source language; the Swedish
-    catalogue is tested on its own."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 SECRET_PURPOSE = "Hemligt-syfte-7f3a"
@@ -309,19 +300,8 @@ def test_pair_changelist_queries_do_not_grow_with_pairs(
 
 
 def _pair_form(program, **overrides):
-    data = {
-        "mentor_email": "Ny.Mentor@Example.org",
-        "mentor_name": "Nils Mentor",
-        "mentee_email": "ny.mentee@example.org",
-        "mentee_name": "Nora Mentee",
-        "program": program.pk,
-        "status": MentorshipStatus.INVITED,
-        "starts_on": "",
-        "ends_on": "",
-        "_save": "Spara",
-    }
-    data.update(overrides)
-    return data
+    people = {"mentor_email": "Ny.Mentor@Example.org", "mentor_name": "Nils Mentor", "mentee_name": "Nora Mentee"}
+    return pair_form(program, **{**people, "mentee_email": "ny.mentee@example.org", **overrides})
 
 
 def test_coordinator_adds_a_pair_by_email(client_for, coordinator, program):

@@ -2,14 +2,10 @@
 has logged in by any way (a password, an e-mailed code), an old link must not
 set a new password and log in past their second factor."""
 
-import types
-from unittest import mock
-
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib import auth
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,21 +15,10 @@ from accounts.services import invitation_create
 from sessions.dispatch import dispatch_due_mail
 from sessions.models import MailKind, MailStatus, OutgoingMail
 
-from .test_accounts_mfa import FROZEN, totp_code
+from .test_accounts_mfa import totp_code
 from .test_accounts_pages import login_code_in
 
 NEW_PASSWORD = "Lönnlöv-i-november-7"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-
-
-@pytest.fixture
-def frozen_totp_clock():
-    with mock.patch("allauth.mfa.totp.internal.auth.time", types.SimpleNamespace(time=lambda: FROZEN)):
-        yield
 
 
 @pytest.fixture

@@ -2,20 +2,11 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from tests.factories import AgreementFactory
 from tests.test_journal_forms import agreement_post, held_meeting, notes_post  # noqa: F401
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Messages are compared in English, the source language."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.mark.parametrize(

@@ -7,23 +7,13 @@ from django.contrib.messages import get_messages
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 
 from accounts.models import User
 from programs.models import Mentorship, Organisation, ProgramKind
 
 from .factories import MentorshipFactory, ProgramFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Messages are compared in English, the source language; the Swedish
-    catalogue is tested on its own."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 IMPORT_URL = reverse("admin:programs_mentorship_import")

@@ -3,8 +3,6 @@ who, when (the record's time), what; never a password, never note text."""
 
 import logging
 
-import pytest
-from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -13,11 +11,6 @@ from accounts.security import log_refused_access
 from .factories import PASSWORD
 
 LOGGER = "mentorskap.security"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
 
 
 def security_records(caplog):

@@ -8,7 +8,6 @@ import logging
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib import auth
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -19,11 +18,6 @@ from .test_accounts_pages import login_code_in
 
 LOGGER = "mentorskap.security"
 SECRET = "Hemlig-text-4b1d"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
 
 
 @pytest.fixture

@@ -53,6 +53,13 @@ def _meeting_book_again(meeting, *, starts_at, ends_at, location):
     to N+1, and Tillfälle 1 stays the agreement's meeting) and its calendar
     UID, with a higher SEQUENCE, so a calendar that had it cancelled shows it
     again."""
+    _meeting_set_time(meeting, starts_at=starts_at, ends_at=ends_at, location=location)
+    notifications.meeting_booked_notify(meeting=meeting)
+    return meeting
+
+
+def _meeting_set_time(meeting, *, starts_at, ends_at, location):
+    """Booked at this time and place; SEQUENCE up, as for every change."""
     Meeting.objects.filter(pk=meeting.pk).update(
         starts_at=starts_at,
         ends_at=ends_at,
@@ -61,21 +68,12 @@ def _meeting_book_again(meeting, *, starts_at, ends_at, location):
         sequence=F("sequence") + 1,
     )
     meeting.refresh_from_db()
-    notifications.meeting_booked_notify(meeting=meeting)
-    return meeting
 
 
 @transaction.atomic
 def meeting_move(*, meeting, starts_at, ends_at, location=""):
     """Re-book a meeting: one update to the calendar, reminders follow."""
-    Meeting.objects.filter(pk=meeting.pk).update(
-        starts_at=starts_at,
-        ends_at=ends_at,
-        location=location,
-        status=MeetingStatus.BOOKED,
-        sequence=F("sequence") + 1,
-    )
-    meeting.refresh_from_db()
+    _meeting_set_time(meeting, starts_at=starts_at, ends_at=ends_at, location=location)
     notifications.meeting_moved_notify(meeting=meeting)
     return meeting
 
