@@ -16,6 +16,7 @@ from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.urls import path, register_converter, reverse
 
 NO_SUCH_ID = uuid.UUID(int=0)
+UNKNOWN_KEY = "0"  # keys start at 1
 
 
 def _as_uuid(value):
@@ -34,17 +35,21 @@ class PublicIdConverter:
         # An unknown id goes on as a key no row has, so the admin answers
         # exactly as for an object the person may not see (404, or 403 for
         # a change to what is read-only): the answer tells nothing.
-        return str(pk if pk is not None else 0)
+        return str(pk) if pk is not None else UNKNOWN_KEY
 
     def to_url(self, value):
         if _as_uuid(value) is not None:
             return str(value)
+        if str(value) == UNKNOWN_KEY:
+            return str(NO_SUCH_ID)  # an unknown id on its way round (the admin's bare-URL redirect)
         # One query: only for links built from a key (one object's history,
         # delete page, the redirect after saving); lists link by public id.
         public_id = self.model._default_manager.filter(pk=value).values_list("public_id", flat=True).first()
-        # A key with no row (an unknown id on its way round, a log entry of a
-        # deleted pair) becomes an id no row has, answered with a 404.
-        return str(public_id or NO_SUCH_ID)
+        if public_id is None:
+            # A deleted pair's log entry: no link, as Django does for a
+            # deleted object (get_admin_url catches NoReverseMatch).
+            raise ValueError("no such object")
+        return str(public_id)
 
 
 def public_id_converter(model):

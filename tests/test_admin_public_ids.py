@@ -91,10 +91,24 @@ def test_an_unknown_public_id_is_answered_like_one_of_another_program(
         assert len(unknown.redirect_chain) == len(not_theirs.redirect_chain)
 
 
-def test_a_log_entry_of_a_deleted_pair_links_nowhere_harmful(client_for, superuser, program):
-    """The admin's "recent actions" keep entries of deleted pairs."""
+def test_the_history_of_a_deleted_pair_links_nowhere(client_for, superuser, program):
+    """The admin's "recent actions" keep entries of deleted pairs; like
+    Django's own, they must not link to a page that is not there."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
     client = client_for(superuser)
     pair = MentorshipFactory(program=program)
-    client.post(reverse("admin:programs_mentorship_delete", args=[pair.public_id]), {"post": "yes"})
-    assert not Mentorship.objects.filter(pk=pair.pk).exists()
-    assert client.get(reverse("admin:index")).status_code == 200
+    changed = LogEntry.objects.create(
+        user=superuser,
+        content_type=ContentType.objects.get_for_model(Mentorship),
+        object_id=str(pair.pk),
+        object_repr="par",
+        action_flag=CHANGE,
+    )
+    assert changed.get_admin_url() == f"/admin/programs/mentorship/{pair.public_id}/change/"
+    pair.delete()
+
+    assert changed.get_admin_url() is None
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "/admin/programs/mentorship/00000000-" not in html
