@@ -47,11 +47,11 @@ def meeting_cancelled_notify(*, meeting):
     gets a METHOD:CANCEL. Someone whose invitation had not gone out yet gets
     nothing: a cancellation of a meeting they never heard of is only noise."""
     _meeting_refresh_sequence(meeting)
-    # Only invitations since the meeting was last cancelled count: one booked
-    # again after a cancellation is a new booking for whoever heard of it.
-    last_cancelled = OutgoingMail.objects.filter(meeting=meeting, kind=MailKind.MEETING_CANCELLED).aggregate(
-        sequence=Max("meeting_sequence")
-    )["sequence"]
+    # Only invitations since a cancellation people actually got count: one
+    # booked again after that is a new booking for whoever heard of it.
+    last_cancelled = OutgoingMail.objects.filter(
+        meeting=meeting, kind=MailKind.MEETING_CANCELLED, status__in=[MailStatus.SENT, MailStatus.SENDING]
+    ).aggregate(sequence=Max("meeting_sequence"))["sequence"]
     invited = set(
         OutgoingMail.objects.filter(
             meeting=meeting,

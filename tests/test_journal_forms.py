@@ -533,3 +533,25 @@ def test_a_time_typed_while_the_other_party_booked_the_meeting_is_not_dropped_un
     assert list(mentorship.meetings.filter(number__gte=3).values_list("number", flat=True)) == [3]
     shown = [str(m) for m in client.get(response["Location"]).context["messages"]]
     assert any("Tillfälle 3 var redan bokat" in m or "Meeting 3 was already booked" in m for m in shown), shown
+
+
+def test_a_cancellation_nobody_received_does_not_hide_the_next_one(client_for, mentor, mentorship):
+    """Invited, cancelled (not yet sent), booked again (not yet sent), cancelled
+    again: both still hold the first invitation and must be told it is off."""
+    from sessions.dispatch import dispatch_due_mail
+    from sessions.models import MailKind, OutgoingMail
+
+    client = client_for(mentor)
+    book = reverse("meeting_book", args=[mentorship.public_id])
+    day, start = future(days=5)
+    client.post(book, {"date": day, "start_time": start})
+    dispatch_due_mail()  # invited
+    meeting = mentorship.meetings.get()
+    client.post(reverse("meeting_cancel", args=[meeting.public_id]))  # the cancellation waits in the outbox
+    day, start = future(days=9)
+    client.post(book, {"date": day, "start_time": start})  # ...and is replaced by this booking
+    client.post(reverse("meeting_cancel", args=[meeting.public_id]))
+    dispatch_due_mail()
+
+    sent = OutgoingMail.objects.filter(kind=MailKind.MEETING_CANCELLED, status="sent")
+    assert sent.count() == 2  # one to each
