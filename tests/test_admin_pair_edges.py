@@ -265,3 +265,20 @@ def test_an_open_pair_cannot_be_saved_past_its_end_date(client_for, coordinator,
 
     ended = client.post(url, pair_edit_form(mentorship, status="ended", ends_on=yesterday))
     assert ended.status_code == 302
+
+
+def test_a_pair_moved_to_another_program_takes_only_areas_that_program_offers(client_for, superuser, mentorship):
+    from programs.models import ProgramKind
+
+    from .factories import ProgramFactory
+
+    individual = FocusArea.objects.filter(kind=ProgramKind.INDIVIDUALS).first()
+    mentorship.focus_areas.set([individual])
+    associations = ProgramFactory(kind=ProgramKind.ASSOCIATIONS)
+    url = reverse("admin:programs_mentorship_change", args=[mentorship.pk])
+
+    response = client_for(superuser).post(
+        url, pair_edit_form(mentorship, program=associations.pk, focus_areas=[individual.pk])
+    )
+
+    assert response.status_code == 200 and "focus_areas" in response.context["adminform"].form.errors

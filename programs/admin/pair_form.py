@@ -121,8 +121,10 @@ class MentorshipAdminForm(forms.ModelForm):
         if not (program and focus_areas):
             return
         # Only areas added now: one the pair already has stays (the program
-        # may have stopped offering it), as in the agreement form.
-        kept = set(self.instance.focus_areas.all()) if self.instance.pk else set()
+        # may have stopped offering it), as in the agreement form - unless
+        # the pair moves to another program, whose offer then applies.
+        same_program = self.instance.pk and program.pk == self.instance.program_id
+        kept = set(self.instance.focus_areas.all()) if same_program else set()
         for area in program.focus_areas_not_offered([area for area in focus_areas if area not in kept]):
             self.add_error("focus_areas", _("The program does not offer the focus area %(name)s.") % {"name": area})
 
