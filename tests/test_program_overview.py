@@ -131,3 +131,22 @@ def test_staff_in_no_pair_get_a_way_to_the_admin(client_for, superuser, db):
     staff_only = UserFactory(is_staff=True)
     html = client_for(staff_only).get(reverse("home")).content.decode()
     assert reverse("admin:index") in html
+
+
+def test_every_pair_page_leads_the_pair_home_not_to_the_program(client_for, mentee, mentor, mentorship):
+    """The two people cannot open the program pages: they must not be offered them."""
+    AgreementFactory(mentorship=mentorship)
+    meeting = MeetingFactory(mentorship=mentorship, number=2)
+    pages = [
+        reverse("mentorship_detail", args=[mentorship.public_id]),
+        reverse("meeting_book", args=[mentorship.public_id]),
+        reverse("meeting_move", args=[meeting.public_id]),
+        reverse("meeting_cancel", args=[meeting.public_id]),
+        reverse("agreement_versions", args=[mentorship.public_id]),
+    ]
+    for person in (mentee, mentor):
+        client = client_for(person)
+        for url in pages:
+            html = client.get(url).content.decode()
+            assert reverse("program_dashboard") not in html, (person, url)
+            assert f'href="{reverse("home")}"' in html, (person, url)
