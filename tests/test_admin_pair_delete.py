@@ -144,10 +144,17 @@ def test_a_superuser_erases_a_pair_with_its_journal(client_for, superuser, start
     html = page.content.decode()
     assert "Hemlig" not in html
     assert "Comment" in html  # named by its kind only
+    names = (started_pair.mentee.name, started_pair.mentor.name)
     response = client.post(delete_url(started_pair), {"post": "yes"})
 
     assert response.status_code == 302
     assert is_gone(started_pair)
+    # The admin's history keeps that a pair was deleted, by whom and when - not who was in it.
+    from django.contrib.admin.models import DELETION, LogEntry
+
+    entries = LogEntry.objects.filter(object_id=str(started_pair.pk), content_type__model="mentorship")
+    assert entries.filter(action_flag=DELETION).exists()
+    assert not any(name in entry.object_repr for entry in entries for name in names)
     assert not Agreement.objects.exists()
     assert not Meeting.objects.exists()
     assert not Comment.objects.exists()

@@ -1,9 +1,12 @@
 """Deleting pairs in the admin: a mistyped pair goes, a pair with a journal is ended instead."""
 
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import NestedObjects
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Invitation
@@ -58,12 +61,16 @@ class PairDeleteAdminMixin:
     def delete_model(self, request, obj):
         with transaction.atomic(using=router.db_for_write(self.model)):
             self._refuse_deleting_journals(request, [obj])
+            pks = [obj.pk]
             super().delete_model(request, obj)
+            _history_forget_names(pks)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic(using=router.db_for_write(self.model)):
             self._refuse_deleting_journals(request, queryset)
+            pks = [pair.pk for pair in queryset]
             super().delete_queryset(request, queryset)
+            _history_forget_names(pks)
 
     def _refuse_deleting_journals(self, request, pairs):
         """Asked again as the pairs are deleted, holding their rows: the mentee
@@ -75,3 +82,13 @@ class PairDeleteAdminMixin:
         list(Mentorship.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
         if journal_started_ids(pairs):
             raise PermissionDenied
+
+
+def _history_forget_names(pks):
+    """A deleted pair leaves no names behind: the admin's history named it
+    "mentee ↔ mentor (program)" in every entry, the deletion's included
+    (written just before). Who did what, and when, stays."""
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Mentorship), object_id__in=[str(pk) for pk in pks]
+    )
+    entries.update(object_repr=gettext("deleted pair"), change_message="")
