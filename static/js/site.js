@@ -22,7 +22,12 @@
     });
   }
 
+  // Set when the person logs out: a save still waiting on its timer must not
+  // write the draft back after the drafts were forgotten.
+  var loggingOut = false;
+
   function saveDraft(form) {
+    if (loggingOut) { return; }
     var fields = {};
     var choices = {};
     fieldsOf(form, TEXT_TYPES).forEach(function (el) { fields[el.name] = el.value; });
@@ -169,6 +174,7 @@
   function forgetDraftsOnLogout() {
     document.querySelectorAll("form[data-forget-drafts]").forEach(function (form) {
       form.addEventListener("submit", function () {
+        loggingOut = true;
         try {
           Object.keys(localStorage).forEach(function (key) {
             if (key.indexOf("mentorskap-draft:") === 0) { localStorage.removeItem(key); }

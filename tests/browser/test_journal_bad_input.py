@@ -311,3 +311,26 @@ def test_logging_out_forgets_unsaved_drafts(live_server, page, mentorship):
     page.wait_for_url("**/konto/**")
     left = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('mentorskap-draft:')).length")
     assert left == 0
+
+
+def test_a_draft_save_still_waiting_does_not_come_back_after_logging_out(live_server, page, mentorship):
+    """The draft is saved a moment after the last key: a key pressed just
+    before "Logga ut" must not write the draft back once it was forgotten."""
+    login(page, mentorship.mentee.email, PASSWORD)
+    page.goto(agreement_url(mentorship))
+    type_agreement(page, "Utkast som inte ska ligga kvar.")
+    wait_for_draft(page, TYPED["summary"])
+    left = page.evaluate(
+        """() => new Promise(resolve => {
+            const field = document.querySelector("textarea[name=roles]");
+            field.value += " och en sista rad";
+            field.dispatchEvent(new Event("input", {bubbles: true}));  // a save now waits on its timer
+            const logout = document.querySelector("form[data-forget-drafts]");
+            logout.addEventListener("submit", event => event.preventDefault());  // stay to watch the timer
+            logout.dispatchEvent(new Event("submit", {cancelable: true}));
+            setTimeout(() => resolve(
+                Object.keys(localStorage).filter(k => k.startsWith("mentorskap-draft:")).length
+            ), 1000);
+        })"""
+    )
+    assert left == 0
