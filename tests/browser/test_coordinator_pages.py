@@ -1,0 +1,36 @@
+"""The coordinator's own pages in headless Chromium, with the axe check:
+the programs they coordinate, one program's pairs, a pair's page as a
+coordinator sees it, and the admin's pair list, on a desktop and a phone."""
+
+import pytest
+
+from tests.browser.conftest import PHONE, axe_check, login
+from tests.factories import PASSWORD, AgreementFactory, MeetingFactory, MentorshipFactory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_a_coordinator_walks_their_programs(live_server, new_page, coordinator, program, mentorship, viewport):
+    AgreementFactory(mentorship=mentorship, summary="Hemlig sammanfattning")
+    MeetingFactory(mentorship=mentorship, number=2, summary="Hemlig anteckning")
+    MentorshipFactory(program=program)
+    page = new_page(viewport)
+
+    login(page, coordinator.email, PASSWORD)
+    assert page.url.endswith("/program/"), page.url  # a coordinator in no pair starts on their programs
+    axe_check(page)
+
+    page.click(f"main a[href='/program/{program.pk}/']")
+    page.wait_for_url(f"**/program/{program.pk}/")
+    axe_check(page)
+
+    page.click(f"main a[href='/mentorskap/{mentorship.public_id}/']")
+    page.wait_for_url(f"**/mentorskap/{mentorship.public_id}/")
+    axe_check(page)
+    assert "Hemlig" not in page.content()  # private by default: dates, not notes
+    assert page.locator(f"nav a[href='/program/{program.pk}/']").count() == 1  # the way back
+
+    page.goto("/admin/programs/mentorship/")
+    axe_check(page)
+    assert page.locator(f"a[href='/admin/programs/mentorship/{mentorship.public_id}/change/']").count() == 1
