@@ -23,21 +23,21 @@ AGREEMENT_MAIL_DELAY = timedelta(minutes=10)
 
 
 def meeting_booked_notify(*, meeting):
-    """Both parties get the invitation (.ics), and reminders are scheduled."""
-    _meeting_refresh_sequence(meeting)
-    # A cancelled meeting booked again may still have its cancellation
-    # waiting: the new invitation replaces it.
-    meeting_mail_cancel_pending(meeting=meeting)
-    _booking_change_enqueue(meeting=meeting, kind=MailKind.MEETING_BOOKED)
-    _reminders_enqueue(meeting=meeting)
-    _dispatch_soon()
+    """Both parties get the invitation (.ics), and reminders are scheduled.
+    A cancelled meeting booked again may still have its cancellation
+    waiting: the new invitation replaces it."""
+    _meeting_time_notify(meeting, MailKind.MEETING_BOOKED)
 
 
 def meeting_moved_notify(*, meeting):
     """The old invitation and reminders are void; both get the update."""
+    _meeting_time_notify(meeting, MailKind.MEETING_MOVED)
+
+
+def _meeting_time_notify(meeting, kind):
     _meeting_refresh_sequence(meeting)
     meeting_mail_cancel_pending(meeting=meeting)
-    _booking_change_enqueue(meeting=meeting, kind=MailKind.MEETING_MOVED)
+    _booking_change_enqueue(meeting=meeting, kind=kind)
     _reminders_enqueue(meeting=meeting)
     _dispatch_soon()
 
