@@ -52,6 +52,7 @@ run: install
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 test: install-test browser lint
 	$(BIN)/python manage.py check

@@ -7,7 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People and invitations")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the security log)
+        # Imported once the models are loaded: the security log's receivers,
+        # this app's kinds of e-mail, and allauth's names in the admin.
+        from . import mail_kinds, signals  # noqa: F401
         from .admin_labels import name_allauth_in_the_admin
 
         name_allauth_in_the_admin()

@@ -1,10 +1,11 @@
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
-from allauth.account.internal.flows.email_verification import send_verification_email_to_address
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import transaction
+
+from .allauth_flows import verification_email_send
 
 
 class AddEmailForm(AllauthAddEmailForm):
@@ -29,7 +30,7 @@ class AddEmailForm(AllauthAddEmailForm):
                 )
                 return EmailAddress(user=user, email=email)
             address = EmailAddress.objects.create(user=user, email=email)
-        send_verification_email_to_address(request, address)
+        verification_email_send(request, address)
         return address
 
 

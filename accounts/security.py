@@ -7,7 +7,10 @@ the record's timestamp says when. Never note text, never a password.
 
 import logging
 
+from allauth.account.adapter import get_adapter
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+
+from mentorskap.text import log_safe
 
 security_log = logging.getLogger("mentorskap.security")
 
@@ -16,20 +19,11 @@ def client_ip(request):
     """The client's address as allauth's rate limits see it (proxy-aware)."""
     if request is None:
         return "-"
-    from allauth.account.adapter import get_adapter
-
     try:
         return get_adapter(request).get_client_ip(request)
     except (PermissionDenied, ImproperlyConfigured):
         # A missing or short X-Forwarded-For must not break a login or a 404.
         return request.META.get("REMOTE_ADDR") or "-"
-
-
-def log_safe(value):
-    """A value as one line of the log: a line break or other control
-    character in a URL or a typed address is written escaped, so nobody can
-    add a line of their own to the security log."""
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in str(value))
 
 
 def _who(request):

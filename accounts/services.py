@@ -2,14 +2,14 @@
 
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from sessions.models import MailKind
-from sessions.outbox import mail_enqueue
-from sessions.tasks import dispatch_after_commit
+from outbox.enqueue import dispatch_after_commit, mail_cancel_pending, mail_enqueue
 
+from .mail_kinds import AccountMail
 from .models import Invitation
 
 
@@ -27,7 +27,7 @@ def invitation_create(*, user, mentorship=None):
     )
     mail_enqueue(
         recipient=user,
-        kind=MailKind.INVITATION,
+        kind=AccountMail.INVITATION,
         mentorship=mentorship,
         context={"invitation": str(invitation.public_id)},
     )
@@ -36,29 +36,12 @@ def invitation_create(*, user, mentorship=None):
 
 
 @transaction.atomic
-def pair_invitations_send(*, mentorship, people=None):
-    """Invite each new person of a pair; tell those already registered.
-
-    `people` (default: both parties) names whom to tell."""
-    for user in people if people is not None else (mentorship.mentee, mentorship.mentor):
-        if is_registered(user):
-            mail_enqueue(recipient=user, kind=MailKind.PAIR_NOTICE, mentorship=mentorship)
-            dispatch_after_commit()
-        else:
-            invitation_create(user=user, mentorship=mentorship)
-
-
-@transaction.atomic
 def pair_invitations_withdraw(*, mentorship, people):
     """People taken off a pair (a mistyped address, someone else instead):
     their links to it stop working and their unsent mail about it is dropped,
     so nobody is told about a pair they are no longer part of."""
-    from sessions.models import MailStatus, OutgoingMail
-
     Invitation.objects.filter(mentorship=mentorship, user__in=people, used_at__isnull=True).delete()
-    OutgoingMail.objects.filter(mentorship=mentorship, recipient__in=people, status=MailStatus.PENDING).update(
-        status=MailStatus.CANCELLED
-    )
+    mail_cancel_pending(mentorship=mentorship, recipients=people)
 
 
 @transaction.atomic
@@ -103,8 +86,6 @@ def invitations_close(*, user, now=None):
 
 def _email_mark_verified(user):
     """The link came by e-mail, so the address is proven: tell allauth."""
-    from allauth.account.models import EmailAddress
-
     EmailAddress.objects.update_or_create(
         user=user, email__iexact=user.email, defaults={"email": user.email, "verified": True, "primary": True}
     )

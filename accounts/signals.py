@@ -7,7 +7,9 @@ from allauth.mfa.signals import authentication_failed as mfa_authentication_fail
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from .security import client_ip, log_safe, security_log
+from mentorskap.text import log_safe
+
+from .security import client_ip, security_log
 from .services import invitations_close
 
 

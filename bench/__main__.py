@@ -87,8 +87,10 @@ def people_and_pairs(count, tag):
 
 
 def bench_throughput(trivial):
-    from sessions.dispatch import dispatch_due_mail
-    from sessions.models import MailKind, MailStatus, Meeting, OutgoingMail
+    from outbox.dispatch import dispatch_due_mail
+    from outbox.models import MailStatus, OutgoingMail
+    from sessions.mail_kinds import SessionMail
+    from sessions.models import Meeting
 
     print(f"\n== Dispatch throughput: {EMAILS:,} due reminders, one dispatcher, local SMTP ==")
     _program, pairs = people_and_pairs(100, "mail")
@@ -107,7 +109,7 @@ def bench_throughput(trivial):
         rows.append(
             OutgoingMail(
                 recipient=person,
-                kind=MailKind.MEETING_REMINDER,
+                kind=SessionMail.MEETING_REMINDER,
                 mentorship=meeting.mentorship,
                 meeting=meeting,
                 meeting_sequence=0,
@@ -148,8 +150,8 @@ def bench_throughput(trivial):
 
 
 def bench_scan(trivial):
-    from sessions.dispatch import mail_claim_due
-    from sessions.models import MailStatus, OutgoingMail
+    from outbox.dispatch import mail_claim_due
+    from outbox.models import MailStatus, OutgoingMail
 
     print(f"\n== Dispatcher scan: {MEETINGS:,} meetings on PostgreSQL, {DUE:,} e-mails due ==")
     if connection.vendor != "postgresql":

@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorskap.settings")
 
@@ -13,8 +14,6 @@ app.autodiscover_tasks()
 
 def _filesystem_transport_options():
     """kombu's filesystem transport needs its folders to exist before use."""
-    from django.conf import settings
-
     base = settings.CELERY_FILESYSTEM_DIR
     folders = {
         "data_folder_in": base / "out",

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
+    "outbox",
     "accounts",
     "programs",
     "sessions.apps.SessionsConfig",
@@ -73,7 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "accounts.middleware.MfaRequiredForStaffMiddleware",
+    "programs.middleware.MfaRequiredForStaffMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
 ]
 
@@ -230,7 +231,7 @@ MENTORSKAP_MAIL_RETRY_SECONDS = env.int("MENTORSKAP_MAIL_RETRY_SECONDS", default
 MENTORSKAP_MAIL_MAX_ATTEMPTS = env.int("MENTORSKAP_MAIL_MAX_ATTEMPTS", default=5)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-mail": {
-        "task": "mentoring_sessions.dispatch_due_mail",
+        "task": "outbox.dispatch_due_mail",
         "schedule": MENTORSKAP_DISPATCH_INTERVAL,
     },
     "scan-nudges": {

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .validators import normalise_organisation_number, validate_organisation_number
 
@@ -41,9 +42,6 @@ class Program(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("coordinators"), related_name="coordinated_programs", blank=True
     )
     focus_areas = models.ManyToManyField(FocusArea, verbose_name=_("focus areas offered"), blank=True)
-    meeting_interval_weeks = models.PositiveSmallIntegerField(
-        _("meeting frequency (weeks)"), default=4, help_text=_("How often pairs are expected to meet, in weeks.")
-    )
     reminder_days_before = models.PositiveSmallIntegerField(
         _("first reminder (days before)"), default=2, help_text=_("0 turns this reminder off.")
     )
@@ -120,6 +118,17 @@ class MentorshipStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     ENDED = "ended", _("Ended")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class MeetingStatus(models.TextChoices):
+    """A meeting's status. The meetings are the journal's (sessions.Meeting);
+    the status is declared here, below the journal, because the program's
+    rules count meetings too (see programs.selectors.held_meetings)."""
+
+    BOOKED = "booked", _("Booked")
+    HELD = "held", _("Held")
+    # Context: a cancelled meeting is "inställd" in Swedish, a cancelled mentorship "avbruten".
+    CANCELLED = "cancelled", pgettext_lazy("meeting", "Cancelled")
 
 
 class Mentorship(models.Model):

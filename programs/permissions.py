@@ -6,7 +6,7 @@ person may not see is reported by the caller as a 404, never a 403.
 
 from django.db.models import Q
 
-from .models import Mentorship, Program
+from .models import Mentorship
 
 
 def is_party(user, mentorship):
@@ -94,16 +94,6 @@ def can_book(user, mentorship):
 
 def can_comment(user, mentorship):
     return is_party(user, mentorship) and not mentorship.is_closed
-
-
-def visible_mentorships(user):
-    """A queryset of the mentorships the user may see at all."""
-    if not (user.is_authenticated and user.is_active):
-        return Mentorship.objects.none()
-    if user.is_superuser:
-        return Mentorship.objects.all()
-    coordinated = Program.objects.filter(coordinators=user).values("id")
-    return Mentorship.objects.filter(Q(mentor=user) | Q(mentee=user) | Q(program__in=coordinated))
 
 
 def own_mentorships(user):

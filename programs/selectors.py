@@ -1,21 +1,87 @@
-"""Reads for the coordinator's pages."""
+"""Reads for the coordinator's pages, and the program's rules about pairs:
+which meetings count as held, the pair's meeting dates, when a pair has
+stalled."""
 
-from django.db.models import Count, Exists, Max, OuterRef
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sessions.models import Agreement, Meeting
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models.functions import Coalesce
 
-from .models import Mentorship, MentorshipStatus, Program
+from mentorskap.localtime import local_date
+
+from .models import MeetingStatus, Mentorship, MentorshipStatus, Program
 from .permissions import coordinated_program_ids
 
+TOOK_PLACE = (MeetingStatus.BOOKED, MeetingStatus.HELD)
 
-def programs_for_coordinator(user):
+
+def held_meetings(*, now: datetime, prefix: str = "meetings__") -> Q:
+    """The meetings that count as held, as a filter (with `prefix` from the
+    model queried): marked held, or booked for a time that has passed and
+    not cancelled. Nobody marks a meeting held by hand: the notes do, and a
+    pair that met and wrote nothing has still met (the notes nudge is for
+    exactly that). Tillfälle 1 made without a booked time (the agreement was
+    simply written) is held. The coordinator's counts, the pair's last
+    meeting and the stall rule all use this one rule."""
+    return Q(**{f"{prefix}status__in": TOOK_PLACE}) & (
+        Q(**{f"{prefix}starts_at__lte": now}) | Q(**{f"{prefix}starts_at__isnull": True})
+    )
+
+
+def with_meeting_dates(mentorships: QuerySet[Mentorship], *, now: datetime) -> QuerySet[Mentorship]:
+    """Annotate `last_at` (the latest held meeting; an undated one counts
+    from when it was recorded, so the booking nudge and the stall rule also
+    see a pair that never booked meeting 2), `next_at` (the next booked one,
+    None if none is booked ahead) and `meetings_held`: one query for any
+    number of pairs."""
+    held = held_meetings(now=now)
+    ahead = Q(meetings__status=MeetingStatus.BOOKED, meetings__starts_at__gt=now)
+    return mentorships.annotate(
+        last_at=Max(Coalesce("meetings__starts_at", "meetings__created_at"), filter=held),
+        next_at=Min("meetings__starts_at", filter=ahead),
+        meetings_held=Count("meetings", filter=held),
+    )
+
+
+def active_mentorships_with_meeting_dates(*, now: datetime) -> QuerySet[Mentorship]:
+    return with_meeting_dates(
+        Mentorship.objects.filter(status=MentorshipStatus.ACTIVE).select_related("program", "mentee"), now=now
+    )
+
+
+def stall_reason(mentorship: Mentorship, *, today: date) -> str | None:
+    """Why a pair has stalled, or None: no agreement the program's weeks after
+    it started, or no meeting for the program's weeks and none booked. Needs
+    the `last_at` and `next_at` of `with_meeting_dates`."""
+    if mentorship.status != MentorshipStatus.ACTIVE:
+        return None
+    program = mentorship.program
+    started = mentorship.starts_on or local_date(mentorship.created_at)
+    agreement = getattr(mentorship, "agreement", None)
+    if agreement is None or agreement.version == 0:
+        if started <= today - timedelta(weeks=program.agreement_due_weeks):
+            return "no_agreement"
+        return None
+    last = local_date(mentorship.last_at) if mentorship.last_at else started
+    if mentorship.next_at is None and last <= today - timedelta(weeks=program.stalled_after_weeks):
+        return "no_meeting"
+    return None
+
+
+def stalled_mentorships(*, now: datetime) -> list[tuple[Mentorship, str]]:
+    """Active pairs that have stalled, as (mentorship, reason)."""
+    today = local_date(now)
+    pairs = active_mentorships_with_meeting_dates(now=now).select_related("agreement")
+    return [(m, reason) for m in pairs if (reason := stall_reason(m, today=today))]
+
+
+def programs_for_coordinator(user: Any, *, now: datetime) -> list[Program]:
     """The user's programs with pair counts by status and meetings held.
 
-    Three grouped queries instead of one join of programs × pairs × meetings:
+    Grouped queries instead of one join of programs × pairs × meetings:
     that join grows with every meeting ever held.
     """
-    from sessions.models import Meeting, MeetingStatus
-
     qs = Program.objects.all()
     if not user.is_superuser:
         qs = qs.filter(id__in=coordinated_program_ids(user))
@@ -23,12 +89,13 @@ def programs_for_coordinator(user):
     ids = [program.pk for program in programs]
     pairs = Mentorship.objects.filter(program_id__in=ids).values_list("program_id", "status").annotate(n=Count("id"))
     by_status = {(program_id, status): n for program_id, status, n in pairs}
+    held_filter = held_meetings(now=now)
     meetings = (
-        Meeting.objects.filter(mentorship__program_id__in=ids, status=MeetingStatus.HELD)
-        .values("mentorship__program_id")
-        .annotate(n=Count("id"), last=Max("starts_at"))
+        Mentorship.objects.filter(program_id__in=ids)
+        .values("program_id")
+        .annotate(n=Count("meetings", filter=held_filter), last=Max("meetings__starts_at", filter=held_filter))
     )
-    held = {row["mentorship__program_id"]: row for row in meetings}
+    held = {row["program_id"]: row for row in meetings}
     for program in programs:
         count = {status: by_status.get((program.pk, status), 0) for status in MentorshipStatus.values}
         program.pairs_total = sum(count.values())
@@ -40,38 +107,45 @@ def programs_for_coordinator(user):
     return programs
 
 
-def program_pairs(program, *, now):
+def program_pairs(program: Program, *, now: datetime) -> list[Mentorship]:
     """The program's pairs for the coordinator's overview: people, status and
     meeting dates (no note text), each with `stall` set, in a fixed number of
     queries whatever the number of pairs."""
-    from sessions.ics import LOCAL_TZ
-    from sessions.nudges import stall_reason, with_meeting_dates
-
     pairs = with_meeting_dates(
         program.mentorships.select_related(
             "program", "mentor", "mentee", "agreement", "mentor_organisation", "mentee_organisation"
         ).order_by("mentee__name", "mentee__email"),
         now=now,
     )
-    today = now.astimezone(LOCAL_TZ).date()
+    today = local_date(now)
     pairs = list(pairs)
     for pair in pairs:
         pair.stall = stall_reason(pair, today=today)
     return pairs
 
 
-def journal_started_ids(mentorships):
+def digest_pairs(pair_reasons: list[list[Any]]) -> list[dict[str, Any]]:
+    """The digest's pairs, as (pair id, reason), read now: those still active,
+    by program and mentee."""
+    wanted = dict(pair_reasons)
+    mentorships = Mentorship.objects.filter(pk__in=wanted, status=MentorshipStatus.ACTIVE).select_related(
+        "program", "mentor", "mentee"
+    )
+    ordered = sorted(mentorships, key=lambda m: (m.program.name, m.mentee.display_name))
+    return [{"mentorship": m, "reason": wanted[m.pk]} for m in ordered]
+
+
+def journal_started_ids(mentorships: list[Mentorship]) -> set[int]:
     """The ids of those of `mentorships` whose journal has started: an
     agreement saved at least once, or any meeting (a booked one too)."""
+    started = Q(agreement__version__gt=0) | Q(meetings__isnull=False)
     return set(
         Mentorship.objects.filter(pk__in=[m.pk for m in mentorships])
-        .filter(
-            Exists(Agreement.objects.filter(mentorship=OuterRef("pk"), version__gt=0))
-            | Exists(Meeting.objects.filter(mentorship=OuterRef("pk")))
-        )
+        .filter(started)
         .values_list("pk", flat=True)
+        .distinct()
     )
 
 
-def journal_started(mentorship):
+def journal_started(mentorship: Mentorship) -> bool:
     return mentorship.pk is not None and mentorship.pk in journal_started_ids([mentorship])

@@ -4,6 +4,10 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from accounts.services import invitation_create, is_registered
+from outbox.enqueue import dispatch_after_commit, mail_enqueue
+
+from .mail_kinds import ProgramMail
 from .models import Mentorship, MentorshipStatus, Program
 
 
@@ -89,14 +93,27 @@ def mentorship_create(
     return mentorship
 
 
+@transaction.atomic
 def mentorship_announce(*, mentorship, people=None):
-    """Invite new people to the pair and tell those already registered.
+    """Invite each new person of the pair; tell those already registered.
 
     `people` limits this to some of the pair (one put in place of another);
     by default both are told."""
-    from accounts.services import pair_invitations_send
+    for user in people if people is not None else (mentorship.mentee, mentorship.mentor):
+        if is_registered(user):
+            mail_enqueue(recipient=user, kind=ProgramMail.PAIR_NOTICE, mentorship=mentorship)
+            dispatch_after_commit()
+        else:
+            invitation_create(user=user, mentorship=mentorship)
 
-    pair_invitations_send(mentorship=mentorship, people=people)
+
+def mentorship_activate(mentorship):
+    """A pair that starts meeting is active (no longer just invited)."""
+    if mentorship.status == MentorshipStatus.INVITED:
+        Mentorship.objects.filter(pk=mentorship.pk, status=MentorshipStatus.INVITED).update(
+            status=MentorshipStatus.ACTIVE
+        )
+        mentorship.status = MentorshipStatus.ACTIVE
 
 
 def mentorships_end_when_due(*, today):

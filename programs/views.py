@@ -16,7 +16,9 @@ def program_dashboard(request):
     """The coordinator's read-only overview of their programs."""
     if not is_coordinator(request.user):
         raise Http404
-    return render(request, "programs/dashboard.html", {"programs": programs_for_coordinator(request.user)})
+    return render(
+        request, "programs/dashboard.html", {"programs": programs_for_coordinator(request.user, now=timezone.now())}
+    )
 
 
 @never_cache

@@ -9,24 +9,16 @@ adding a second one.
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
 
-# The one local time zone: times are stored in UTC and shown, reminded and
-# nudged in Stockholm time. Named here because the VTIMEZONE below describes it.
-LOCAL_TZ = ZoneInfo("Europe/Stockholm")
-DEFAULT_LENGTH = timedelta(hours=1)
+from mentorskap.localtime import LOCAL_TZ
+from mentorskap.text import one_line
 
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"
-
-
-def one_line(value):
-    """Text for a single-line field: no CR, LF or other control characters."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in str(value)).split())
 
 
 def meeting_uid(meeting):
@@ -49,7 +41,7 @@ def meeting_calendar(*, meeting, method, title, description="", now=None):
 
 def _event(*, meeting, method, title, description, now):
     starts = meeting.starts_at.astimezone(LOCAL_TZ)
-    ends = (meeting.ends_at or meeting.starts_at + DEFAULT_LENGTH).astimezone(LOCAL_TZ)
+    ends = meeting.ends_or_default.astimezone(LOCAL_TZ)
     event = Event()
     event.add("uid", meeting_uid(meeting))
     event.add("sequence", meeting.sequence)

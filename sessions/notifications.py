@@ -2,7 +2,7 @@
 
 Each function writes outbox rows in the caller's transaction, so the e-mail
 exists exactly when the change does: nothing is lost if the broker is down,
-and a rolled-back change sends nothing. The dispatcher (sessions.dispatch)
+and a rolled-back change sends nothing. The dispatcher (outbox.dispatch)
 sends the rows; a task is only kicked after commit to make that happen soon.
 
 Callers save the change and raise `meeting.sequence` first; the rows record
@@ -14,9 +14,12 @@ from datetime import UTC, timedelta
 from django.db.models import Max
 from django.utils import timezone
 
-from .ics import LOCAL_TZ
-from .models import MailKind, MailStatus, Meeting, OutgoingMail
-from .outbox import mail_enqueue, meeting_mail_cancel_pending
+from mentorskap.localtime import LOCAL_TZ
+from outbox.enqueue import dispatch_after_commit, mail_cancel_pending, mail_enqueue, pending_mail
+from outbox.models import MailStatus, OutgoingMail
+
+from .mail_kinds import SessionMail
+from .models import Meeting
 
 # Several saves of the agreement in a row become one e-mail to the other party.
 AGREEMENT_MAIL_DELAY = timedelta(minutes=10)
@@ -26,20 +29,20 @@ def meeting_booked_notify(*, meeting):
     """Both parties get the invitation (.ics), and reminders are scheduled.
     A cancelled meeting booked again may still have its cancellation
     waiting: the new invitation replaces it."""
-    _meeting_time_notify(meeting, MailKind.MEETING_BOOKED)
+    _meeting_time_notify(meeting, SessionMail.MEETING_BOOKED)
 
 
 def meeting_moved_notify(*, meeting):
     """The old invitation and reminders are void; both get the update."""
-    _meeting_time_notify(meeting, MailKind.MEETING_MOVED)
+    _meeting_time_notify(meeting, SessionMail.MEETING_MOVED)
 
 
 def _meeting_time_notify(meeting, kind):
     _meeting_refresh_sequence(meeting)
-    meeting_mail_cancel_pending(meeting=meeting)
+    mail_cancel_pending(meeting=meeting)
     _booking_change_enqueue(meeting=meeting, kind=kind)
     _reminders_enqueue(meeting=meeting)
-    _dispatch_soon()
+    dispatch_after_commit()
 
 
 def meeting_cancelled_notify(*, meeting):
@@ -50,33 +53,33 @@ def meeting_cancelled_notify(*, meeting):
     # Only invitations since a cancellation people actually got count: one
     # booked again after that is a new booking for whoever heard of it.
     last_cancelled = OutgoingMail.objects.filter(
-        meeting=meeting, kind=MailKind.MEETING_CANCELLED, status__in=[MailStatus.SENT, MailStatus.SENDING]
+        meeting=meeting, kind=SessionMail.MEETING_CANCELLED, status__in=[MailStatus.SENT, MailStatus.SENDING]
     ).aggregate(sequence=Max("meeting_sequence"))["sequence"]
     invited = set(
         OutgoingMail.objects.filter(
             meeting=meeting,
-            kind__in=[MailKind.MEETING_BOOKED, MailKind.MEETING_MOVED],
+            kind__in=[SessionMail.MEETING_BOOKED, SessionMail.MEETING_MOVED],
             status__in=[MailStatus.SENT, MailStatus.SENDING],
             meeting_sequence__gt=last_cancelled or -1,
         ).values_list("recipient_id", flat=True)
     )
-    meeting_mail_cancel_pending(meeting=meeting)
-    _booking_change_enqueue(meeting=meeting, kind=MailKind.MEETING_CANCELLED, only=invited)
-    _dispatch_soon()
+    mail_cancel_pending(meeting=meeting)
+    _booking_change_enqueue(meeting=meeting, kind=SessionMail.MEETING_CANCELLED, only=invited)
+    dispatch_after_commit()
 
 
 def agreement_changed_notify(*, agreement, changed_by):
     """Tell the other party the agreement changed, at most once per burst of edits."""
     mentorship = agreement.mentorship
     recipient = mentorship.other_party(changed_by)
-    already_pending = OutgoingMail.objects.filter(
-        kind=MailKind.AGREEMENT_CHANGED, mentorship=mentorship, recipient=recipient, status=MailStatus.PENDING
+    already_pending = pending_mail(
+        mentorship=mentorship, recipients=[recipient], kinds=[SessionMail.AGREEMENT_CHANGED]
     ).exists()
     if already_pending:
         return None
     row = mail_enqueue(
         recipient=recipient,
-        kind=MailKind.AGREEMENT_CHANGED,
+        kind=SessionMail.AGREEMENT_CHANGED,
         mentorship=mentorship,
         due_at=timezone.now() + AGREEMENT_MAIL_DELAY,
         context={"changed_by": changed_by.pk, "version": agreement.version},
@@ -151,16 +154,10 @@ def _reminders_enqueue(*, meeting):
         for person in parties:
             mail_enqueue(
                 recipient=person,
-                kind=MailKind.MEETING_REMINDER,
+                kind=SessionMail.MEETING_REMINDER,
                 mentorship=mentorship,
                 meeting=meeting,
                 due_at=due_at,
                 context={"lead": lead},
                 dedupe_key=f"reminder:{meeting.pk}:{meeting.sequence}:{lead}:{person.pk}",
             )
-
-
-def _dispatch_soon():
-    from .tasks import dispatch_after_commit
-
-    dispatch_after_commit()

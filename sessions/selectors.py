@@ -4,6 +4,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from programs.models import Mentorship
 from programs.permissions import own_mentorships
 
 from .models import Comment, Meeting, MeetingStatus
@@ -73,8 +74,6 @@ def next_step(mentorship, user, meetings, now):
 
 def mentorship_for_page(public_id):
     """One pair with everything its pages show about the pair itself."""
-    from programs.models import Mentorship
-
     return (
         Mentorship.objects.select_related("program", "mentor", "mentee", "agreement", "agreement__updated_by")
         .prefetch_related("focus_areas")
@@ -110,6 +109,12 @@ def current_reminder_items(meetings):
     return None, []
 
 
-def previous_of(meeting, meetings):
+def previous_meeting(meeting, meetings=None):
+    """The meeting before this one: the latest earlier one not cancelled
+    (its "kom ihåg" list is ticked off here, its notes are "last time").
+    From `meetings` when the page has them loaded, else one query."""
+    if meetings is None:
+        meetings = meeting.mentorship.meetings.filter(number__lt=meeting.number).exclude(status=MeetingStatus.CANCELLED)
+        return meetings.order_by("-number").first()
     earlier = [m for m in meetings if m.number < meeting.number and m.status != MeetingStatus.CANCELLED]
     return max(earlier, key=lambda m: m.number, default=None)

@@ -1,16 +1,9 @@
 from django.urls import path
 
 from .views import agreement, booking, home, meeting, mentorship
-from .views import preferences as preferences_views
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("notiser/", preferences_views.notification_preferences, name="notification_preferences"),
-    path(
-        "notiser/<str:token>/",
-        preferences_views.notification_preferences_signed,
-        name="notification_preferences_signed",
-    ),
     path("mentorskap/<uuid:public_id>/", mentorship.mentorship_detail, name="mentorship_detail"),
     path("mentorskap/<uuid:public_id>/utskrift/", mentorship.journal_print, name="journal_print"),
     path("mentorskap/<uuid:public_id>/overenskommelse/", agreement.agreement_edit, name="agreement_edit"),

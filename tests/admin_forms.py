@@ -3,7 +3,6 @@
 PROGRAM_SETTINGS = {
     "description": "",
     "ends_on": "",
-    "meeting_interval_weeks": 4,
     "reminder_days_before": 2,
     "reminder_hours_before": 2,
     "notes_nudge_after_days": 3,

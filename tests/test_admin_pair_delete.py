@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation
+from outbox.models import OutgoingMail
 from programs.models import Mentorship
-from sessions.models import Agreement, Comment, MailKind, Meeting, OutgoingMail, ReminderItem
+from sessions.mail_kinds import SessionMail
+from sessions.models import Agreement, Comment, Meeting, ReminderItem
 from sessions.services.agreement import agreement_content, agreement_save
 
 from .admin_forms import pair_form
@@ -133,7 +135,7 @@ def test_a_superuser_erases_a_pair_with_its_journal(client_for, superuser, start
         recipient=started_pair.mentor,
         mentorship=started_pair,
         meeting=meeting,
-        kind=MailKind.MEETING_BOOKED,
+        kind=SessionMail.MEETING_BOOKED,
         due_at=timezone.now(),
     )
     client = client_for(superuser)

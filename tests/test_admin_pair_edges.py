@@ -5,9 +5,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.mail_kinds import AccountMail
 from accounts.models import Invitation, User
+from outbox.models import MailStatus, OutgoingMail
+from programs.mail_kinds import ProgramMail
 from programs.models import FocusArea, Mentorship, Organisation
-from sessions.models import Agreement, MailKind, MailStatus, Meeting, OutgoingMail
+from sessions.models import Agreement, Meeting
 
 from . import admin_forms
 from .admin_forms import pair_edit_form, pair_form
@@ -101,7 +104,7 @@ def test_a_person_put_in_place_of_another_on_a_pair_is_invited(client_for, coord
     assert response.status_code == 302
     mentorship.refresh_from_db()
     assert mentorship.mentor.email == "ersattare@example.org"
-    assert mail_to("ersattare@example.org") == [MailKind.INVITATION]
+    assert mail_to("ersattare@example.org") == [AccountMail.INVITATION]
     assert Invitation.objects.filter(user=mentorship.mentor, mentorship=mentorship).exists()
     # The mentee, who stays, is not told again.
     assert mail_to(mentorship.mentee.email) == []
@@ -115,7 +118,7 @@ def test_a_registered_person_put_on_a_pair_gets_a_notice(client_for, coordinator
     )
 
     assert response.status_code == 302
-    assert mail_to(registered.email) == [MailKind.PAIR_NOTICE]
+    assert mail_to(registered.email) == [ProgramMail.PAIR_NOTICE]
     assert mail_to(mentorship.mentor.email) == []
 
 
@@ -186,7 +189,7 @@ def test_a_person_taken_off_a_pair_loses_the_link_and_the_unsent_mail(client_for
     pair = Mentorship.objects.get()
     mistyped = pair.mentor
     [link] = Invitation.objects.filter(user=mistyped)
-    assert mail_to(mistyped.email) == [MailKind.INVITATION]
+    assert mail_to(mistyped.email) == [AccountMail.INVITATION]
 
     response = client.post(
         reverse("admin:programs_mentorship_change", args=[pair.pk]),
@@ -199,7 +202,7 @@ def test_a_person_taken_off_a_pair_loses_the_link_and_the_unsent_mail(client_for
     assert list(OutgoingMail.objects.filter(recipient=mistyped).values_list("status", flat=True)) == [
         MailStatus.CANCELLED
     ]
-    assert mail_to("ratt@example.org") == [MailKind.INVITATION]
+    assert mail_to("ratt@example.org") == [AccountMail.INVITATION]
     # The mentee, who stays, keeps their link and their mail.
     assert Invitation.objects.filter(user=pair.mentee, mentorship=pair).exists()
     assert OutgoingMail.objects.get(recipient=pair.mentee).status == MailStatus.PENDING

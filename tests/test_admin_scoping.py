@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import User
+from outbox.models import OutgoingMail
 from programs.models import FocusArea, Mentorship, MentorshipStatus, Program, ProgramKind
-from sessions.models import Confidentiality, MeetingStatus, OutgoingMail
+from sessions.models import Confidentiality, MeetingStatus
 
 from .admin_forms import pair_form, program_form
 from .factories import AgreementFactory, MeetingFactory, MentorshipFactory, ProgramFactory, UserFactory
@@ -150,7 +151,7 @@ def test_coordinator_edits_their_program(client_for, coordinator, program, mento
             name="Ledarskap 2026 (vår)",
             kind=ProgramKind.INDIVIDUALS,
             starts_on=program.starts_on,
-            meeting_interval_weeks=3,
+            stalled_after_weeks=3,
             pairs=[
                 {
                     "id": mentorship.pk,
@@ -166,7 +167,7 @@ def test_coordinator_edits_their_program(client_for, coordinator, program, mento
     program.refresh_from_db()
     mentorship.refresh_from_db()
     assert program.name == "Ledarskap 2026 (vår)"
-    assert program.meeting_interval_weeks == 3
+    assert program.stalled_after_weeks == 3
     assert mentorship.status == MentorshipStatus.ENDED
     # The coordinator cannot remove themselves, nor add others: the field is not theirs.
     assert list(program.coordinators.all()) == [coordinator]

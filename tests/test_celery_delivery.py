@@ -28,7 +28,9 @@ from django.db import connection
 from django.utils import timezone
 
 from mentorskap.celery import app as celery_app
-from sessions.models import MailKind, MailStatus, Meeting, MeetingStatus, OutgoingMail
+from outbox.models import MailStatus, OutgoingMail
+from sessions.mail_kinds import SessionMail
+from sessions.models import Meeting, MeetingStatus
 from sessions.services.booking import meeting_book, meeting_cancel, meeting_move
 from tests.factories import AgreementFactory, MeetingFactory, MentorshipFactory
 
@@ -256,7 +258,7 @@ def test_broker_down_while_booking_loses_nothing(live, smtp, mentorship, mentee,
     )
     assert done.returncode == 0, done.stderr
     assert "could not kick the dispatcher" in done.stderr
-    assert OutgoingMail.objects.filter(kind=MailKind.MEETING_BOOKED, status=MailStatus.PENDING).count() == 2
+    assert OutgoingMail.objects.filter(kind=SessionMail.MEETING_BOOKED, status=MailStatus.PENDING).count() == 2
     assert smtp.handler.messages == []
 
     live.worker()
@@ -270,11 +272,8 @@ def test_two_dispatchers_and_the_same_task_twice_send_each_once(live, smtp, prog
     meetings = [book(MentorshipFactory(program=program), in_days(5 + i % 3)) for i in range(15)]
     rows = list(OutgoingMail.objects.filter(status=MailStatus.PENDING, due_at__lte=timezone.now()))
     assert len(rows) == 30
-    for _ in range(6):  # the dispatcher task delivered many times over
-        celery_app.send_task("mentoring_sessions.dispatch_due_mail")
-    for row in rows:  # and a task naming each row, twice
-        celery_app.send_task("mentoring_sessions.deliver_mail", args=[row.pk])
-        celery_app.send_task("mentoring_sessions.deliver_mail", args=[row.pk])
+    for _ in range(12):  # the dispatcher task delivered many times over
+        celery_app.send_task("outbox.dispatch_due_mail")
     live.worker("worker-a")
     live.worker("worker-b")
     live.beat()
@@ -282,7 +281,7 @@ def test_two_dispatchers_and_the_same_task_twice_send_each_once(live, smtp, prog
     wait_settled()
     received = [(m["To"].addresses[0].addr_spec, m["Subject"]) for m in smtp.handler.parsed()]
     assert len(received) == 30 and len(set(received)) == 30
-    assert OutgoingMail.objects.filter(kind=MailKind.MEETING_BOOKED, status=MailStatus.SENT).count() == 30
+    assert OutgoingMail.objects.filter(kind=SessionMail.MEETING_BOOKED, status=MailStatus.SENT).count() == 30
     assert len(meetings) == 15
 
 
@@ -293,7 +292,7 @@ def test_worker_killed_between_claim_and_send_sends_once_after_the_lease(live, s
     book(mentorship, in_days(4))
     wait_until(lambda: smtp.handler.held >= 1, "the worker to claim and start sending", log=worker.log)
     live.kill(worker)
-    assert OutgoingMail.objects.filter(kind=MailKind.MEETING_BOOKED, status=MailStatus.SENDING).count() == 2
+    assert OutgoingMail.objects.filter(kind=SessionMail.MEETING_BOOKED, status=MailStatus.SENDING).count() == 2
     smtp.handler.released.set()
     assert smtp.handler.messages == []
 
@@ -301,7 +300,7 @@ def test_worker_killed_between_claim_and_send_sends_once_after_the_lease(live, s
     smtp.handler.wait_for(2)
     wait_settled()
     assert len(smtp.handler.messages) == 2
-    rows = OutgoingMail.objects.filter(kind=MailKind.MEETING_BOOKED)
+    rows = OutgoingMail.objects.filter(kind=SessionMail.MEETING_BOOKED)
     assert {(r.status, r.attempts) for r in rows} == {(MailStatus.SENT, 2)}
 
 
@@ -318,7 +317,7 @@ def test_rebooked_tuesday_to_thursday_reminds_only_of_thursday(live, smtp, mento
     live.beat()
     smtp.handler.wait_for(2)  # the invitations (booked: cancelled before sending; moved)
     wait_settled()
-    make_due(kind=MailKind.MEETING_REMINDER)  # two days pass, for every reminder ever written
+    make_due(kind=SessionMail.MEETING_REMINDER)  # two days pass, for every reminder ever written
     smtp.handler.wait_for(6)
     wait_settled()
     messages = smtp.handler.parsed()
@@ -329,13 +328,13 @@ def test_rebooked_tuesday_to_thursday_reminds_only_of_thursday(live, smtp, mento
         assert any(w in message["Subject"] for w in thursday_words), message["Subject"]
         assert not any(w in message["Subject"] for w in {"Tuesday", "tisdag"})
     sent = OutgoingMail.objects.filter(status=MailStatus.SENT).values_list("kind", flat=True)
-    assert MailKind.MEETING_BOOKED not in sent  # superseded before it went out
+    assert SessionMail.MEETING_BOOKED not in sent  # superseded before it went out
 
 
 def test_cancelled_meeting_gets_no_reminders(live, smtp, mentorship):
     meeting = book(mentorship, in_days(8))
     meeting_cancel(meeting=meeting)
-    make_due(kind=MailKind.MEETING_REMINDER)
+    make_due(kind=SessionMail.MEETING_REMINDER)
     live.worker()
     live.beat()
     wait_settled()
@@ -352,12 +351,12 @@ def test_outage_past_the_meeting_start_expires_reminders(live, smtp, mentorship)
     meeting = book(mentorship, in_days(3))
     began = timezone.now() - dt.timedelta(minutes=10)
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=began, ends_at=began + dt.timedelta(hours=1))
-    make_due(kind=MailKind.MEETING_REMINDER)
+    make_due(kind=SessionMail.MEETING_REMINDER)
     live.worker()
     live.beat()
     smtp.handler.wait_for(2)
     wait_settled()
-    statuses = set(OutgoingMail.objects.filter(kind=MailKind.MEETING_REMINDER).values_list("status", flat=True))
+    statuses = set(OutgoingMail.objects.filter(kind=SessionMail.MEETING_REMINDER).values_list("status", flat=True))
     assert statuses == {MailStatus.EXPIRED}
     assert len(smtp.handler.messages) == 2  # the invitations only: the meeting is still on
 
@@ -382,14 +381,14 @@ def test_dst_reminder_due_at_local_time_and_shows_local_time(live, smtp, mentors
     starts = dt.datetime.combine(day, dt.time(10, 0), tzinfo=STOCKHOLM)
     reminder_local = starts - dt.timedelta(days=2)  # wall-clock arithmetic: 10:00 two days before
     book(mentorship, starts)
-    reminder = OutgoingMail.objects.filter(kind=MailKind.MEETING_REMINDER, context__lead="days:2").first()
+    reminder = OutgoingMail.objects.filter(kind=SessionMail.MEETING_REMINDER, context__lead="days:2").first()
     assert reminder.due_at.astimezone(STOCKHOLM) == reminder_local
     assert reminder.due_at.astimezone(STOCKHOLM).strftime("%H:%M") == "10:00"
     assert starts - reminder.due_at in (dt.timedelta(hours=47), dt.timedelta(hours=49))
     live.worker()
     live.beat()
     smtp.handler.wait_for(2)
-    make_due(kind=MailKind.MEETING_REMINDER, context__lead="days:2")
+    make_due(kind=SessionMail.MEETING_REMINDER, context__lead="days:2")
     messages = smtp.handler.wait_for(4)
     for message in messages:
         text = message.get_body(("plain",)).get_content()
@@ -414,7 +413,7 @@ def test_nudge_scan_run_100_times_sends_the_nudge_once(live, smtp, mentorship, m
     wait_until(lambda: celery_app.connection_for_read().default_channel.client.llen("celery") == 0, "the scans to run")
     wait_settled()
     assert addresses(smtp.handler.parsed()) == [mentee.email]
-    assert OutgoingMail.objects.filter(kind=MailKind.NUDGE_NOTES).count() == 1
+    assert OutgoingMail.objects.filter(kind=SessionMail.NUDGE_NOTES).count() == 1
 
 
 def test_smtp_refusing_a_recipient_ends_failed_after_the_attempts(live, smtp, mentorship, mentee, mentor):
@@ -427,7 +426,7 @@ def test_smtp_refusing_a_recipient_ends_failed_after_the_attempts(live, smtp, me
         "the refused e-mail to fail",
     )
     wait_settled(extra_ticks=5)
-    row = OutgoingMail.objects.get(recipient=mentee, kind=MailKind.MEETING_BOOKED)
+    row = OutgoingMail.objects.get(recipient=mentee, kind=SessionMail.MEETING_BOOKED)
     assert row.status == MailStatus.FAILED and row.attempts == MAX_ATTEMPTS
     assert smtp.handler.refused == MAX_ATTEMPTS
     assert addresses(smtp.handler.parsed()) == [mentor.email]

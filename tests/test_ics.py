@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sessions.ics import CANCEL, REQUEST, meeting_calendar, meeting_uid
 from sessions.models import Meeting
+from sessions.models.meeting import DEFAULT_MEETING_LENGTH
 from tests.factories import MeetingFactory
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -105,8 +106,9 @@ def test_video_link_is_also_the_url(mentorship):
     assert event.url.value == "https://meet.example.org/abc"
 
 
-def test_meeting_without_end_lasts_an_hour(mentorship):
+def test_meeting_without_end_lasts_the_default_length(mentorship):
+    """The one default length, the booking form's (issue 8: it was 1 h here and 1.5 h there)."""
     starts = timezone.now() + dt.timedelta(days=2)
     meeting = MeetingFactory(mentorship=mentorship, starts_at=starts, ends_at=None)
     event = parse(meeting_calendar(meeting=meeting, method=REQUEST, title="x")).vevent
-    assert event.dtend.value - event.dtstart.value == dt.timedelta(hours=1)
+    assert event.dtend.value - event.dtstart.value == DEFAULT_MEETING_LENGTH == dt.timedelta(minutes=90)

@@ -10,17 +10,20 @@ from django.contrib import auth
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.mail_kinds import AccountMail
 from accounts.models import Invitation, User
-from accounts.services import invitation_create, invitation_resend, pair_invitations_send
+from accounts.services import invitation_create, invitation_resend
+from outbox.models import OutgoingMail
+from programs.mail_kinds import ProgramMail
 from programs.models import Mentorship, MentorshipStatus
-from sessions.models import MailKind, OutgoingMail
+from programs.services import mentorship_announce
 
 from .factories import MentorshipFactory, UserFactory
 
 NEW_PASSWORD = "Lönnlöv-i-november-7"
 
 
-def invitation_rows(email, kind=MailKind.INVITATION):
+def invitation_rows(email, kind=AccountMail.INVITATION):
     return OutgoingMail.objects.filter(recipient__email=email, kind=kind).order_by("created_at", "id")
 
 
@@ -58,7 +61,7 @@ def test_whole_path_from_admin_to_the_home_page(client_for, coordinator, program
     [row] = invitation_rows("nora.ny@example.org")
     assert row.mentorship == pair
     assert not invitation_rows(mentor.email).exists()
-    assert invitation_rows(mentor.email, MailKind.PAIR_NOTICE).count() == 1
+    assert invitation_rows(mentor.email, ProgramMail.PAIR_NOTICE).count() == 1
 
     client.logout()
     url = invitation_url(row)
@@ -173,10 +176,10 @@ def test_resend_is_allowed_again_after_five_minutes(client, expired_invitation, 
 
 def test_a_registered_person_gets_a_notice_not_an_invitation(mentor, mentee, program):
     pair = MentorshipFactory(program=program, mentor=mentor, mentee=mentee)
-    pair_invitations_send(mentorship=pair)
+    mentorship_announce(mentorship=pair)
     for person in (mentor, mentee):
         assert not invitation_rows(person.email).exists()
-        assert invitation_rows(person.email, MailKind.PAIR_NOTICE).filter(mentorship=pair).count() == 1
+        assert invitation_rows(person.email, ProgramMail.PAIR_NOTICE).filter(mentorship=pair).count() == 1
     assert not Invitation.objects.exists()
 
 
@@ -184,7 +187,7 @@ def test_registered_person_added_in_the_admin_gets_a_notice(client_for, coordina
     response = admin_add_pair(client_for(coordinator), program, mentor_email=mentor.email, mentee_email=mentee.email)
     assert response.status_code == 302
     assert not Invitation.objects.exists()
-    assert invitation_rows(mentee.email, MailKind.PAIR_NOTICE).count() == 1
+    assert invitation_rows(mentee.email, ProgramMail.PAIR_NOTICE).count() == 1
 
 
 def test_unknown_link_is_404(client, db):
@@ -257,7 +260,7 @@ def test_sending_an_invitation_reads_it_once(mentorship):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from sessions.dispatch import dispatch_due_mail
+    from outbox.dispatch import dispatch_due_mail
 
     person = UserFactory(email="ny.inbjuden@example.org")
     invitation_create(user=person, mentorship=mentorship)

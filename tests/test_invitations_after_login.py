@@ -10,10 +10,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.mail_kinds import AccountMail
 from accounts.models import Invitation, User
 from accounts.services import invitation_create
-from sessions.dispatch import dispatch_due_mail
-from sessions.models import MailKind, MailStatus, OutgoingMail
+from outbox.dispatch import dispatch_due_mail
+from outbox.models import MailStatus, OutgoingMail
 
 from .test_accounts_mfa import totp_code
 from .test_accounts_pages import login_code_in
@@ -114,7 +115,7 @@ def test_the_service_refuses_a_link_whose_person_has_logged_in(invited, mentorsh
 
 def test_an_unsent_invitation_is_dropped_once_the_person_has_logged_in(client, invited, mentorship, mailoutbox):
     invitation_create(user=invited, mentorship=mentorship)
-    [row] = OutgoingMail.objects.filter(recipient=invited, kind=MailKind.INVITATION)
+    [row] = OutgoingMail.objects.filter(recipient=invited, kind=AccountMail.INVITATION)
     # The e-mail is still waiting (e.g. the broker was down) when the person logs in.
     OutgoingMail.objects.filter(pk=row.pk).update(status=MailStatus.PENDING, due_at=timezone.now())
     mailoutbox.clear()

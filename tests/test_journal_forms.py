@@ -155,7 +155,8 @@ def test_second_writer_sees_the_conflict_and_loses_nothing(client_for, mentee, m
 
 
 def test_confirmation_is_cleared_by_a_change_and_the_other_party_is_told(client_for, mentee, mentor, mentorship):
-    from sessions.models import MailKind, OutgoingMail
+    from outbox.models import OutgoingMail
+    from sessions.mail_kinds import SessionMail
 
     agreement_post(client_for(mentee), mentorship, version=0)
     client_for(mentor).post(reverse("agreement_confirm", args=[mentorship.public_id]), {"version": 1})
@@ -167,7 +168,7 @@ def test_confirmation_is_cleared_by_a_change_and_the_other_party_is_told(client_
     agreement_post(client_for(mentee), mentorship, version=1, costs="Föreningen betalar resor.")
     agreement.refresh_from_db()
     assert agreement.mentor_confirmed_at is None and agreement.mentee_confirmed_at is None
-    assert OutgoingMail.objects.filter(kind=MailKind.AGREEMENT_CHANGED, recipient=mentor).exists()
+    assert OutgoingMail.objects.filter(kind=SessionMail.AGREEMENT_CHANGED, recipient=mentor).exists()
 
 
 def test_confirming_an_outdated_version_is_refused(client_for, mentee, mentor, mentorship):
@@ -365,7 +366,8 @@ def offered_focus_areas(mentorship):
 
 def test_changing_only_the_focus_areas_is_a_change_of_the_agreement(client_for, mentee, mentor, mentorship):
     """Focus areas are part of what both confirmed: a new version, confirmations cleared, the other party told."""
-    from sessions.models import MailKind, OutgoingMail
+    from outbox.models import OutgoingMail
+    from sessions.mail_kinds import SessionMail
 
     first, second = offered_focus_areas(mentorship)
     agreement_post(client_for(mentee), mentorship, version=0, focus_areas=[first.pk])
@@ -374,7 +376,7 @@ def test_changing_only_the_focus_areas_is_a_change_of_the_agreement(client_for, 
     agreement = Agreement.objects.get(mentorship=mentorship)
     assert agreement.version == 2 and agreement.mentor_confirmed_at is None
     assert set(mentorship.focus_areas.all()) == {first, second}
-    assert OutgoingMail.objects.filter(kind=MailKind.AGREEMENT_CHANGED, recipient=mentor).exists()
+    assert OutgoingMail.objects.filter(kind=SessionMail.AGREEMENT_CHANGED, recipient=mentor).exists()
     saved = AgreementVersion.objects.get(agreement=agreement, version=2)
     assert saved.content["focus_areas"] == sorted([first.name, second.name])
     page = client_for(mentor).get(reverse("agreement_version_detail", args=[mentorship.public_id, 1]))
@@ -403,7 +405,8 @@ def test_the_agreement_form_books_meeting_two_only_once(client_for, mentee, ment
 def test_the_notes_form_books_the_next_meeting_only_once(client_for, mentee, mentorship, held_meeting):
     """A double submit: the second post is a conflict, and the page shown
     with it must not book meeting 3 again when saved."""
-    from sessions.models import MailKind, OutgoingMail
+    from outbox.models import OutgoingMail
+    from sessions.mail_kinds import SessionMail
 
     day, start = future(days=20)
     next_meeting = {"next-date": day, "next-start_time": start}
@@ -415,11 +418,12 @@ def test_the_notes_form_books_the_next_meeting_only_once(client_for, mentee, men
     notes_post(client, held_meeting, version=1, **next_meeting)
 
     assert list(mentorship.meetings.filter(number__gte=3).values_list("number", flat=True)) == [3]
-    assert OutgoingMail.objects.filter(kind=MailKind.MEETING_BOOKED).count() == 2  # one to each
+    assert OutgoingMail.objects.filter(kind=SessionMail.MEETING_BOOKED).count() == 2  # one to each
 
 
 def test_booking_the_same_time_twice_books_one_meeting(client_for, mentor, mentorship):
-    from sessions.models import MailKind, OutgoingMail
+    from outbox.models import OutgoingMail
+    from sessions.mail_kinds import SessionMail
 
     day, start = future(days=12, hour=9)
     form = {"date": day, "start_time": start, "end_time": "10:00", "location": "Café"}
@@ -428,14 +432,15 @@ def test_booking_the_same_time_twice_books_one_meeting(client_for, mentor, mento
         assert client.post(reverse("meeting_book", args=[mentorship.public_id]), form).status_code == 302
 
     assert mentorship.meetings.count() == 1
-    assert OutgoingMail.objects.filter(kind=MailKind.MEETING_BOOKED).count() == 2  # one to each
+    assert OutgoingMail.objects.filter(kind=SessionMail.MEETING_BOOKED).count() == 2  # one to each
 
 
 def test_a_cancelled_meeting_booked_again_keeps_its_number(client_for, mentee, mentor, mentorship):
     """Book Tillfälle 1, cancel it, book a new time: still Tillfälle 1, so the
     agreement is made at meeting 1 and the form still offers meeting 2."""
-    from sessions.dispatch import dispatch_due_mail
-    from sessions.models import MailKind, MailStatus, OutgoingMail
+    from outbox.dispatch import dispatch_due_mail
+    from outbox.models import MailStatus, OutgoingMail
+    from sessions.mail_kinds import SessionMail
 
     client = client_for(mentor)
     day, start = future(days=5)
@@ -443,15 +448,15 @@ def test_a_cancelled_meeting_booked_again_keeps_its_number(client_for, mentee, m
     dispatch_due_mail()  # the invitations have gone out
     first = mentorship.meetings.get()
     client.post(reverse("meeting_cancel", args=[first.public_id]))
-    assert OutgoingMail.objects.filter(kind=MailKind.MEETING_CANCELLED, status=MailStatus.PENDING).count() == 2
+    assert OutgoingMail.objects.filter(kind=SessionMail.MEETING_CANCELLED, status=MailStatus.PENDING).count() == 2
     day, start = future(days=9)
     client.post(reverse("meeting_book", args=[mentorship.public_id]), {"date": day, "start_time": start})
 
     assert list(mentorship.meetings.values_list("number", "status", "sequence")) == [(1, MeetingStatus.BOOKED, 2)]
-    booked = OutgoingMail.objects.filter(kind=MailKind.MEETING_BOOKED, meeting_sequence=2)
+    booked = OutgoingMail.objects.filter(kind=SessionMail.MEETING_BOOKED, meeting_sequence=2)
     assert booked.count() == 2
     # The cancellation nobody had received yet is replaced by the new invitation.
-    assert not OutgoingMail.objects.filter(kind=MailKind.MEETING_CANCELLED, status=MailStatus.PENDING).exists()
+    assert not OutgoingMail.objects.filter(kind=SessionMail.MEETING_CANCELLED, status=MailStatus.PENDING).exists()
 
     page = client_for(mentee).get(reverse("agreement_edit", args=[mentorship.public_id])).content.decode()
     assert 'name="next-date"' in page
@@ -486,8 +491,9 @@ def test_the_conflict_shows_the_other_writers_focus_areas(client_for, mentee, me
 
 
 def test_a_meeting_booked_again_and_cancelled_before_anyone_heard_sends_no_cancellation(client_for, mentor, mentorship):
-    from sessions.dispatch import dispatch_due_mail
-    from sessions.models import MailKind, MailStatus, OutgoingMail
+    from outbox.dispatch import dispatch_due_mail
+    from outbox.models import MailStatus, OutgoingMail
+    from sessions.mail_kinds import SessionMail
 
     client = client_for(mentor)
     book = reverse("meeting_book", args=[mentorship.public_id])
@@ -501,7 +507,7 @@ def test_a_meeting_booked_again_and_cancelled_before_anyone_heard_sends_no_cance
     client.post(book, {"date": day, "start_time": start})  # booked again, invitation not sent yet
     client.post(reverse("meeting_cancel", args=[meeting.public_id]))
 
-    cancellations = OutgoingMail.objects.filter(kind=MailKind.MEETING_CANCELLED)
+    cancellations = OutgoingMail.objects.filter(kind=SessionMail.MEETING_CANCELLED)
     assert cancellations.count() == 2  # only the first cancellation, one to each
     assert not cancellations.filter(status=MailStatus.PENDING).exists()
 
@@ -538,8 +544,9 @@ def test_a_time_typed_while_the_other_party_booked_the_meeting_is_not_dropped_un
 def test_a_cancellation_nobody_received_does_not_hide_the_next_one(client_for, mentor, mentorship):
     """Invited, cancelled (not yet sent), booked again (not yet sent), cancelled
     again: both still hold the first invitation and must be told it is off."""
-    from sessions.dispatch import dispatch_due_mail
-    from sessions.models import MailKind, OutgoingMail
+    from outbox.dispatch import dispatch_due_mail
+    from outbox.models import OutgoingMail
+    from sessions.mail_kinds import SessionMail
 
     client = client_for(mentor)
     book = reverse("meeting_book", args=[mentorship.public_id])
@@ -553,5 +560,5 @@ def test_a_cancellation_nobody_received_does_not_hide_the_next_one(client_for, m
     client.post(reverse("meeting_cancel", args=[meeting.public_id]))
     dispatch_due_mail()
 
-    sent = OutgoingMail.objects.filter(kind=MailKind.MEETING_CANCELLED, status="sent")
+    sent = OutgoingMail.objects.filter(kind=SessionMail.MEETING_CANCELLED, status="sent")
     assert sent.count() == 2  # one to each

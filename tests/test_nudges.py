@@ -6,11 +6,14 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from outbox.dispatch import dispatch_due_mail
+from outbox.models import MailStatus, OutgoingMail
+from outbox.preferences import preferences_update
+from programs.mail_kinds import ProgramMail
 from programs.models import MentorshipStatus
-from sessions.dispatch import dispatch_due_mail
-from sessions.models import MailKind, MailStatus, MeetingStatus, OutgoingMail
+from sessions.mail_kinds import SessionMail
+from sessions.models import MeetingStatus
 from sessions.nudges import nudges_scan
-from sessions.preferences import preferences_update
 from tests.factories import AgreementFactory, MeetingFactory, MentorshipFactory
 
 DAY = dt.timedelta(days=1)
@@ -48,7 +51,7 @@ def test_notes_nudge_to_the_mentee_once(mentorship, mentee, clock):
     MeetingFactory(mentorship=mentorship, number=3, starts_at=clock.now + 10 * DAY)  # booked: no booking nudge
     for _ in range(100):
         nudges_scan()
-    rows = OutgoingMail.objects.filter(kind=MailKind.NUDGE_NOTES)
+    rows = OutgoingMail.objects.filter(kind=SessionMail.NUDGE_NOTES)
     assert [(r.recipient, r.meeting) for r in rows] == [(mentee, meeting)]
 
 
@@ -57,7 +60,7 @@ def test_no_notes_nudge_before_the_program_days_or_with_notes(mentorship, clock)
     met(mentorship, 2, clock, number=2)
     met(mentorship, 5, clock, number=3, summary="Vi pratade om styrelsearbete.")
     nudges_scan()
-    assert not OutgoingMail.objects.filter(kind=MailKind.NUDGE_NOTES).exists()
+    assert not OutgoingMail.objects.filter(kind=SessionMail.NUDGE_NOTES).exists()
 
 
 def test_notes_written_after_the_nudge_was_queued_cancel_it(mentorship, clock):
@@ -67,7 +70,7 @@ def test_notes_written_after_the_nudge_was_queued_cancel_it(mentorship, clock):
     meeting.summary = "Skrivet nu."
     meeting.save()
     dispatch_due_mail()
-    assert OutgoingMail.objects.get(kind=MailKind.NUDGE_NOTES).status == MailStatus.CANCELLED
+    assert OutgoingMail.objects.get(kind=SessionMail.NUDGE_NOTES).status == MailStatus.CANCELLED
     assert not [m for m in mail.outbox if "notes" in m.subject.lower() or "anteckningar" in m.subject.lower()]
 
 
@@ -76,18 +79,18 @@ def test_booking_nudge_weekly_at_most_three_times(mentorship, mentee, clock):
     met(mentorship, 13, clock, number=2, summary="ok")
     for _ in range(100):
         nudges_scan()
-    assert kinds(kind=MailKind.NUDGE_BOOKING) == []
+    assert kinds(kind=SessionMail.NUDGE_BOOKING) == []
     sent_per_day = []
     for _day in range(40):
         clock.advance(DAY)
         for _ in range(3):
             nudges_scan()
-        sent_per_day.append(OutgoingMail.objects.filter(kind=MailKind.NUDGE_BOOKING).count())
+        sent_per_day.append(OutgoingMail.objects.filter(kind=SessionMail.NUDGE_BOOKING).count())
     assert sent_per_day[0] == 1  # day 14
     assert sent_per_day[6] == 1 and sent_per_day[7] == 2  # day 21
     assert sent_per_day[14] == 3  # day 28
     assert sent_per_day[-1] == 3  # never a fourth
-    assert {r.recipient for r in OutgoingMail.objects.filter(kind=MailKind.NUDGE_BOOKING)} == {mentee}
+    assert {r.recipient for r in OutgoingMail.objects.filter(kind=SessionMail.NUDGE_BOOKING)} == {mentee}
 
 
 def test_booking_a_meeting_stops_booking_nudges(mentorship, clock):
@@ -96,10 +99,10 @@ def test_booking_a_meeting_stops_booking_nudges(mentorship, clock):
     nudges_scan()
     MeetingFactory(mentorship=mentorship, number=3, starts_at=clock.now + 3 * DAY)
     dispatch_due_mail()
-    assert OutgoingMail.objects.get(kind=MailKind.NUDGE_BOOKING).status == MailStatus.CANCELLED
+    assert OutgoingMail.objects.get(kind=SessionMail.NUDGE_BOOKING).status == MailStatus.CANCELLED
     clock.advance(7 * DAY)
     nudges_scan()
-    assert OutgoingMail.objects.filter(kind=MailKind.NUDGE_BOOKING).count() == 1
+    assert OutgoingMail.objects.filter(kind=SessionMail.NUDGE_BOOKING).count() == 1
 
 
 def test_program_settings_change_the_periods(mentorship, program, clock):
@@ -111,7 +114,7 @@ def test_program_settings_change_the_periods(mentorship, program, clock):
     nudges_scan()
     clock.advance(14 * DAY)
     nudges_scan()
-    assert OutgoingMail.objects.filter(kind=MailKind.NUDGE_BOOKING).count() == 1
+    assert OutgoingMail.objects.filter(kind=SessionMail.NUDGE_BOOKING).count() == 1
 
 
 def test_coordinator_digest_weekly_lists_stalled_pairs(program, coordinator, mentorship, clock):
@@ -119,7 +122,7 @@ def test_coordinator_digest_weekly_lists_stalled_pairs(program, coordinator, men
     AgreementFactory(mentorship=MentorshipFactory(program=program))  # fine: agreement, started recently
     clock.advance(2 * DAY)
     nudges_scan()
-    digests = OutgoingMail.objects.filter(kind=MailKind.COORDINATOR_DIGEST)
+    digests = OutgoingMail.objects.filter(kind=ProgramMail.COORDINATOR_DIGEST)
     assert [d.recipient for d in digests] == [coordinator]
     assert digests[0].context["pairs"] == [[stalled.pk, "no_agreement"]]
     for _ in range(100):
@@ -134,7 +137,7 @@ def test_digest_no_meeting_for_six_weeks(program, coordinator, mentorship, clock
     AgreementFactory(mentorship=mentorship)
     met(mentorship, 43, clock, number=1)
     nudges_scan()
-    digest = OutgoingMail.objects.get(kind=MailKind.COORDINATOR_DIGEST)
+    digest = OutgoingMail.objects.get(kind=ProgramMail.COORDINATOR_DIGEST)
     assert digest.context["pairs"] == [[mentorship.pk, "no_meeting"]]
     dispatch_due_mail()
     sent = [m for m in mail.outbox if coordinator.email in m.to[0]]
@@ -147,7 +150,7 @@ def test_no_digest_when_nothing_has_stalled_and_not_for_other_programs(
     AgreementFactory(mentorship=mentorship)
     met(mentorship, 3, clock, number=1)
     nudges_scan()
-    assert not OutgoingMail.objects.filter(kind=MailKind.COORDINATOR_DIGEST).exists()
+    assert not OutgoingMail.objects.filter(kind=ProgramMail.COORDINATOR_DIGEST).exists()
 
 
 def test_ended_mentorships_are_not_nudged(mentorship, clock):
@@ -186,12 +189,12 @@ def test_notes_nudge_follows_each_program_days(db, clock):
         met(pair, 4, clock, number=2)
         MeetingFactory(mentorship=pair, number=3, starts_at=clock.now + 10 * DAY)
     nudges_scan()
-    assert set(OutgoingMail.objects.filter(kind=MailKind.NUDGE_NOTES).values_list("mentorship", flat=True)) == {
+    assert set(OutgoingMail.objects.filter(kind=SessionMail.NUDGE_NOTES).values_list("mentorship", flat=True)) == {
         quick.pk
     }
     clock.advance(7 * DAY)
     nudges_scan()
-    assert OutgoingMail.objects.filter(kind=MailKind.NUDGE_NOTES, mentorship=patient).count() == 1
+    assert OutgoingMail.objects.filter(kind=SessionMail.NUDGE_NOTES, mentorship=patient).count() == 1
 
 
 def test_booking_nudge_after_an_agreement_made_without_a_booked_meeting_one(mentorship, mentee, clock):
@@ -207,7 +210,7 @@ def test_booking_nudge_after_an_agreement_made_without_a_booked_meeting_one(ment
     assert nudges_scan()["booking"] == 1
     clock.advance(7 * DAY)
     assert nudges_scan()["booking"] == 1
-    assert kinds(kind=MailKind.NUDGE_BOOKING) == [MailKind.NUDGE_BOOKING] * 2
+    assert kinds(kind=SessionMail.NUDGE_BOOKING) == [SessionMail.NUDGE_BOOKING] * 2
 
 
 def test_a_pair_past_its_end_date_is_ended_and_gets_no_more_mail(mentorship, mentee, clock):

@@ -3,19 +3,21 @@
 import pytest
 from django.urls import reverse
 
-from sessions.models import MailKind, MailStatus, OutgoingMail
-from sessions.outbox import mail_enqueue
+from outbox.enqueue import mail_enqueue
+from outbox.models import MailStatus, OutgoingMail
+from programs.mail_kinds import ProgramMail
+from sessions.mail_kinds import SessionMail
 
 pytestmark = pytest.mark.django_db
 
 
 def test_failed_rows_are_listed_and_retried(client_for, superuser, mentee):
-    failed = mail_enqueue(recipient=mentee, kind=MailKind.PAIR_NOTICE)
-    sent = mail_enqueue(recipient=mentee, kind=MailKind.PAIR_NOTICE)
+    failed = mail_enqueue(recipient=mentee, kind=ProgramMail.PAIR_NOTICE)
+    sent = mail_enqueue(recipient=mentee, kind=ProgramMail.PAIR_NOTICE)
     OutgoingMail.objects.filter(pk=failed.pk).update(status=MailStatus.FAILED, attempts=5, last_error="550 no")
     OutgoingMail.objects.filter(pk=sent.pk).update(status=MailStatus.SENT)
     client = client_for(superuser)
-    changelist = reverse("admin:mentoring_sessions_outgoingmail_changelist")
+    changelist = reverse("admin:outbox_outgoingmail_changelist")
     page = client.get(changelist, {"status__exact": "failed"}).content.decode()
     assert "550 no" in page
     client.post(changelist, {"action": "retry_failed", "_selected_action": [failed.pk, sent.pk]})
@@ -26,17 +28,17 @@ def test_failed_rows_are_listed_and_retried(client_for, superuser, mentee):
 
 
 def test_coordinators_do_not_see_the_outbox(client_for, coordinator):
-    assert client_for(coordinator).get(reverse("admin:mentoring_sessions_outgoingmail_changelist")).status_code == 403
+    assert client_for(coordinator).get(reverse("admin:outbox_outgoingmail_changelist")).status_code == 403
 
 
 def test_an_outbox_row_is_named_by_kind_due_time_and_status(db):
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    from sessions.models import MailKind, OutgoingMail
+    from outbox.models import OutgoingMail
     from tests.factories import UserFactory
 
     due = dt.datetime(2027, 1, 9, 11, 0, tzinfo=dt.UTC)
-    row = OutgoingMail.objects.create(recipient=UserFactory(), kind=MailKind.MEETING_BOOKED, due_at=due)
+    row = OutgoingMail.objects.create(recipient=UserFactory(), kind=SessionMail.MEETING_BOOKED, due_at=due)
     local = due.astimezone(ZoneInfo("Europe/Stockholm")).strftime("%Y-%m-%d %H:%M")
     assert str(row) == f"{row.get_kind_display()}, {local} ({row.get_status_display()})"

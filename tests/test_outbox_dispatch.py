@@ -11,12 +11,14 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
+from outbox.dispatch import dispatch_due_mail, leases_recover, mail_claim_due
+from outbox.enqueue import mail_enqueue
+from outbox.models import MailStatus, OutgoingMail
+from outbox.preferences import preferences_update
 from programs.models import MentorshipStatus
-from sessions.dispatch import dispatch_due_mail, leases_recover, mail_claim_due, mail_deliver_one
-from sessions.models import MailKind, MailStatus, Meeting, MeetingStatus, OutgoingMail
+from sessions.mail_kinds import SessionMail
+from sessions.models import Meeting, MeetingStatus
 from sessions.notifications import meeting_booked_notify, meeting_moved_notify
-from sessions.outbox import mail_enqueue
-from sessions.preferences import preferences_update
 from tests.factories import MeetingFactory, MentorshipFactory
 
 from .outbox_smtp import SMTPServer
@@ -56,7 +58,7 @@ def test_due_rows_are_sent_once_and_future_ones_wait(meeting, mentee, mentor):
     assert sorted(m.to[0].split("<")[-1].rstrip(">") for m in mail.outbox) == sorted([mentee.email, mentor.email])
     assert dispatch_due_mail()[MailStatus.SENT] == 0
     assert len(mail.outbox) == 2
-    assert OutgoingMail.objects.filter(kind=MailKind.MEETING_REMINDER, status=MailStatus.PENDING).count() == 4
+    assert OutgoingMail.objects.filter(kind=SessionMail.MEETING_REMINDER, status=MailStatus.PENDING).count() == 4
     sent = OutgoingMail.objects.filter(status=MailStatus.SENT)
     assert all(r.sent_at and r.lease_until is None and r.attempts == 1 for r in sent)
 
@@ -64,7 +66,7 @@ def test_due_rows_are_sent_once_and_future_ones_wait(meeting, mentee, mentor):
 def test_reminder_is_sent_when_due(meeting):
     meeting_booked_notify(meeting=meeting)
     dispatch_due_mail()
-    make_due(OutgoingMail.objects.filter(kind=MailKind.MEETING_REMINDER, context__lead="days:2"))
+    make_due(OutgoingMail.objects.filter(kind=SessionMail.MEETING_REMINDER, context__lead="days:2"))
     mail.outbox.clear()
     assert dispatch_due_mail()[MailStatus.SENT] == 2
     assert all("Reminder" in m.subject or "Påminnelse" in m.subject or m.subject for m in mail.outbox)
@@ -75,7 +77,7 @@ def test_a_row_for_an_older_sequence_is_cancelled_not_sent(meeting):
     Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
     counts = dispatch_due_mail()
     assert counts[MailStatus.CANCELLED] == 2 and not mail.outbox
-    row = OutgoingMail.objects.filter(kind=MailKind.MEETING_BOOKED).first()
+    row = OutgoingMail.objects.filter(kind=SessionMail.MEETING_BOOKED).first()
     assert "changed" in row.last_error
 
 
@@ -86,11 +88,11 @@ def test_reminder_whose_meeting_has_started_is_expired(meeting):
     Meeting.objects.filter(pk=meeting.pk).update(
         starts_at=timezone.now() - dt.timedelta(minutes=5), ends_at=timezone.now() + dt.timedelta(minutes=55)
     )
-    make_due(OutgoingMail.objects.filter(kind=MailKind.MEETING_REMINDER))
+    make_due(OutgoingMail.objects.filter(kind=SessionMail.MEETING_REMINDER))
     mail.outbox.clear()
     counts = dispatch_due_mail()
     assert counts[MailStatus.EXPIRED] == 4 and not mail.outbox
-    assert set(OutgoingMail.objects.filter(kind=MailKind.MEETING_REMINDER).values_list("status", flat=True)) == {
+    assert set(OutgoingMail.objects.filter(kind=SessionMail.MEETING_REMINDER).values_list("status", flat=True)) == {
         MailStatus.EXPIRED
     }
 
@@ -121,7 +123,7 @@ def test_no_mail_to_a_deactivated_person(meeting, mentee, mentor):
 def test_turned_off_reminders_are_not_sent_but_booking_changes_are(meeting, mentee):
     preferences_update(user=mentee, reminders=False, nudges=False)
     meeting_booked_notify(meeting=meeting)
-    make_due(OutgoingMail.objects.filter(kind=MailKind.MEETING_REMINDER))
+    make_due(OutgoingMail.objects.filter(kind=SessionMail.MEETING_REMINDER))
     counts = dispatch_due_mail()
     assert counts[MailStatus.SENT] == 2 + 2  # both invitations, the mentor's two reminders
     assert OutgoingMail.objects.filter(recipient=mentee, status=MailStatus.CANCELLED).count() == 2
@@ -133,15 +135,6 @@ def test_a_claimed_row_is_not_claimed_again(meeting):
     assert len(first) == 2
     assert mail_claim_due(limit=10) == []
     assert all(r.status == MailStatus.SENDING and r.attempts == 1 for r in first)
-
-
-def test_deliver_one_twice_sends_once(meeting):
-    meeting_booked_notify(meeting=meeting)
-    row = OutgoingMail.objects.filter(kind=MailKind.MEETING_BOOKED).first()
-    mail_deliver_one(mail_id=row.pk)
-    assert mail_deliver_one(mail_id=row.pk) is None
-    assert dispatch_due_mail()[MailStatus.SENT] == 1  # the other party's
-    assert len(mail.outbox) == 2
 
 
 def test_expired_lease_goes_back_to_pending_with_backoff_then_fails(meeting, settings):
@@ -163,14 +156,14 @@ def test_expired_lease_goes_back_to_pending_with_backoff_then_fails(meeting, set
 def test_lease_nearly_over_releases_rows_unsent(meeting, settings):
     meeting_booked_notify(meeting=meeting)
     rows = mail_claim_due(limit=10)
-    from sessions.dispatch import rows_deliver
+    from outbox.dispatch import rows_deliver
 
     for row in rows:
         row.lease_until = timezone.now() + dt.timedelta(seconds=1)
         OutgoingMail.objects.filter(pk=row.pk).update(lease_until=row.lease_until)
     counts = rows_deliver(rows)
     assert counts["released"] == 2 and not mail.outbox
-    assert set(OutgoingMail.objects.filter(kind=MailKind.MEETING_BOOKED).values_list("status", "attempts")) == {
+    assert set(OutgoingMail.objects.filter(kind=SessionMail.MEETING_BOOKED).values_list("status", "attempts")) == {
         (MailStatus.PENDING, 0)
     }
 
@@ -182,7 +175,7 @@ def test_smtp_refusing_a_recipient_fails_after_the_set_attempts(meeting, mentee,
     meeting_booked_notify(meeting=meeting)
     for _ in range(10):
         dispatch_due_mail()
-    row = OutgoingMail.objects.get(kind=MailKind.MEETING_BOOKED, recipient=mentee)
+    row = OutgoingMail.objects.get(kind=SessionMail.MEETING_BOOKED, recipient=mentee)
     assert row.status == MailStatus.FAILED and row.attempts == 3
     assert "550" in row.last_error or "Refused" in row.last_error
     assert smtp.handler.refused == 3
@@ -197,7 +190,7 @@ def test_retry_waits_longer_each_time(meeting, mentee, smtp, settings):
     for _ in range(3):
         before = timezone.now()
         dispatch_due_mail()
-        row = OutgoingMail.objects.get(kind=MailKind.MEETING_BOOKED, recipient=mentee)
+        row = OutgoingMail.objects.get(kind=SessionMail.MEETING_BOOKED, recipient=mentee)
         delays.append(round((row.due_at - before).total_seconds() / 60))
         make_due(OutgoingMail.objects.filter(pk=row.pk))
     assert delays == [1, 2, 4]
@@ -279,16 +272,16 @@ def test_moved_meeting_sends_only_the_update(meeting):
     dispatch_due_mail()
     assert (
         sorted(OutgoingMail.objects.filter(status=MailStatus.SENT).values_list("kind", flat=True))
-        == [MailKind.MEETING_MOVED] * 2
+        == [SessionMail.MEETING_MOVED] * 2
     )
 
 
 def test_cancelled_meeting_status_cancels_reminders(meeting):
     meeting_booked_notify(meeting=meeting)
     Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.CANCELLED)
-    make_due(OutgoingMail.objects.filter(kind=MailKind.MEETING_REMINDER))
+    make_due(OutgoingMail.objects.filter(kind=SessionMail.MEETING_REMINDER))
     dispatch_due_mail()
-    assert not OutgoingMail.objects.filter(kind=MailKind.MEETING_REMINDER, status=MailStatus.SENT).exists()
+    assert not OutgoingMail.objects.filter(kind=SessionMail.MEETING_REMINDER, status=MailStatus.SENT).exists()
 
 
 def test_used_invitation_is_not_sent(mentee):
@@ -301,5 +294,5 @@ def test_used_invitation_is_not_sent(mentee):
 
 
 def test_enqueue_with_the_same_key_writes_once(mentee):
-    assert mail_enqueue(recipient=mentee, kind=MailKind.NUDGE_BOOKING, dedupe_key="k") is not None
-    assert mail_enqueue(recipient=mentee, kind=MailKind.NUDGE_BOOKING, dedupe_key="k") is None
+    assert mail_enqueue(recipient=mentee, kind=SessionMail.NUDGE_BOOKING, dedupe_key="k") is not None
+    assert mail_enqueue(recipient=mentee, kind=SessionMail.NUDGE_BOOKING, dedupe_key="k") is None

@@ -9,7 +9,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from sessions.models import MailKind, MailStatus, Meeting, MeetingStatus, OutgoingMail
+from outbox.models import MailStatus, OutgoingMail
+from sessions.mail_kinds import SessionMail
+from sessions.models import Meeting, MeetingStatus
 from sessions.notifications import (
     agreement_changed_notify,
     meeting_booked_notify,
@@ -45,10 +47,10 @@ def meeting(mentorship):
 
 def test_booked_writes_invites_to_both_and_four_reminders(meeting, mentee, mentor):
     meeting_booked_notify(meeting=meeting)
-    invites = rows(meeting, kind=MailKind.MEETING_BOOKED)
+    invites = rows(meeting, kind=SessionMail.MEETING_BOOKED)
     assert {r.recipient for r in invites} == {mentee, mentor}
     assert all(r.due_at <= timezone.now() and r.meeting_sequence == meeting.sequence for r in invites)
-    reminders = rows(meeting, kind=MailKind.MEETING_REMINDER)
+    reminders = rows(meeting, kind=SessionMail.MEETING_REMINDER)
     assert reminders.count() == 4
     assert {r.context["lead"] for r in reminders} == {"days:2", "hours:2"}
     assert {r.status for r in OutgoingMail.objects.all()} == {MailStatus.PENDING}
@@ -65,14 +67,14 @@ def test_program_lead_times_and_zero_turns_a_reminder_off(meeting, program):
     program.reminder_hours_before = 0
     program.save()
     meeting_booked_notify(meeting=meeting)
-    reminders = rows(meeting, kind=MailKind.MEETING_REMINDER)
+    reminders = rows(meeting, kind=SessionMail.MEETING_REMINDER)
     assert {r.context["lead"] for r in reminders} == {"days:3"}
 
 
 def test_reminders_already_due_at_booking_are_not_written(mentorship):
     soon = MeetingFactory(mentorship=mentorship, starts_at=timezone.now() + dt.timedelta(hours=5))
     meeting_booked_notify(meeting=soon)
-    assert [r.context["lead"] for r in rows(soon, kind=MailKind.MEETING_REMINDER)] == ["hours:2"] * 2
+    assert [r.context["lead"] for r in rows(soon, kind=SessionMail.MEETING_REMINDER)] == ["hours:2"] * 2
 
 
 def test_rolled_back_booking_writes_nothing(meeting):
@@ -89,8 +91,8 @@ def test_moved_cancels_old_rows_and_writes_an_update_with_the_new_sequence(meeti
     meeting_moved_notify(meeting=meeting)
     assert set(rows(meeting, status=MailStatus.CANCELLED).values_list("pk", flat=True)) == old
     pending = rows(meeting, status=MailStatus.PENDING)
-    assert pending.filter(kind=MailKind.MEETING_MOVED).count() == 2
-    assert pending.filter(kind=MailKind.MEETING_REMINDER).count() == 4
+    assert pending.filter(kind=SessionMail.MEETING_MOVED).count() == 2
+    assert pending.filter(kind=SessionMail.MEETING_REMINDER).count() == 4
     assert {r.meeting_sequence for r in pending} == {1}
 
 
@@ -104,19 +106,19 @@ def test_rebooked_tuesday_to_thursday_leaves_no_reminder_for_tuesday(mentorship)
         meeting_booked_notify(meeting=meeting)
         change(meeting, starts_at=thursday, ends_at=thursday + dt.timedelta(hours=1))
         meeting_moved_notify(meeting=meeting)
-    pending = rows(meeting, status=MailStatus.PENDING, kind=MailKind.MEETING_REMINDER)
+    pending = rows(meeting, status=MailStatus.PENDING, kind=SessionMail.MEETING_REMINDER)
     assert sorted({r.due_at.astimezone(STOCKHOLM) for r in pending}) == [
         local(2026, 6, 16, 17, 0),  # 2 days before Thursday
         local(2026, 6, 18, 15, 0),
     ]
-    tuesday_reminders = rows(meeting, kind=MailKind.MEETING_REMINDER, due_at__lt=local(2026, 6, 16, 0, 0))
+    tuesday_reminders = rows(meeting, kind=SessionMail.MEETING_REMINDER, due_at__lt=local(2026, 6, 16, 0, 0))
     assert {r.status for r in tuesday_reminders} == {MailStatus.CANCELLED}
 
 
 def mark_invitations_sent(meeting):
-    OutgoingMail.objects.filter(meeting=meeting, kind__in=[MailKind.MEETING_BOOKED, MailKind.MEETING_MOVED]).update(
-        status=MailStatus.SENT
-    )
+    OutgoingMail.objects.filter(
+        meeting=meeting, kind__in=[SessionMail.MEETING_BOOKED, SessionMail.MEETING_MOVED]
+    ).update(status=MailStatus.SENT)
 
 
 def test_cancelled_cancels_everything_pending_and_writes_a_cancellation(meeting):
@@ -125,8 +127,8 @@ def test_cancelled_cancels_everything_pending_and_writes_a_cancellation(meeting)
     change(meeting, status=MeetingStatus.CANCELLED)
     meeting_cancelled_notify(meeting=meeting)
     pending = rows(meeting, status=MailStatus.PENDING)
-    assert sorted(pending.values_list("kind", flat=True)) == [MailKind.MEETING_CANCELLED] * 2
-    assert not rows(meeting, status=MailStatus.PENDING, kind=MailKind.MEETING_REMINDER).exists()
+    assert sorted(pending.values_list("kind", flat=True)) == [SessionMail.MEETING_CANCELLED] * 2
+    assert not rows(meeting, status=MailStatus.PENDING, kind=SessionMail.MEETING_REMINDER).exists()
 
 
 def test_cancelled_before_the_invitation_went_out_sends_nothing(meeting):
@@ -134,7 +136,7 @@ def test_cancelled_before_the_invitation_went_out_sends_nothing(meeting):
     change(meeting, status=MeetingStatus.CANCELLED)
     meeting_cancelled_notify(meeting=meeting)
     assert not rows(meeting, status=MailStatus.PENDING).exists()
-    assert not rows(meeting, kind=MailKind.MEETING_CANCELLED).exists()
+    assert not rows(meeting, kind=SessionMail.MEETING_CANCELLED).exists()
 
 
 def test_notify_records_the_sequence_the_database_has(meeting):
@@ -192,13 +194,13 @@ def test_the_booking_service_writes_the_rows(mentorship):
     meeting_move(meeting=meeting, starts_at=start + dt.timedelta(days=1), ends_at=start + dt.timedelta(days=1, hours=1))
     meeting_cancel(meeting=meeting)
     pending = rows(meeting, status=MailStatus.PENDING)
-    assert sorted(pending.values_list("kind", "meeting_sequence")) == [(MailKind.MEETING_CANCELLED, 2)] * 2
+    assert sorted(pending.values_list("kind", "meeting_sequence")) == [(SessionMail.MEETING_CANCELLED, 2)] * 2
 
 
 def test_one_dispatcher_kick_per_transaction(db, django_capture_on_commit_callbacks):
     """A run sends every due row: many changes in one transaction (an import
     of many pairs) need one kick, not one per e-mail."""
-    from sessions.tasks import dispatch_after_commit
+    from outbox.enqueue import dispatch_after_commit
 
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
         dispatch_after_commit()
@@ -207,7 +209,7 @@ def test_one_dispatcher_kick_per_transaction(db, django_capture_on_commit_callba
 
 
 def test_a_kick_rolled_back_with_its_savepoint_is_asked_for_again(db, django_capture_on_commit_callbacks):
-    from sessions.tasks import dispatch_after_commit
+    from outbox.enqueue import dispatch_after_commit
 
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
         with pytest.raises(RuntimeError), transaction.atomic():

@@ -4,8 +4,8 @@ without logging in and turns reminders and nudges off in one click."""
 import pytest
 from django.urls import reverse
 
-from sessions.models import NotificationPreferences
-from sessions.preferences import preferences_for, preferences_token
+from outbox.models import NotificationPreferences
+from outbox.preferences import preferences_for, preferences_token
 
 
 def signed_url(user):

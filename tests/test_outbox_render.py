@@ -8,11 +8,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.mail_kinds import AccountMail
 from accounts.services import invitation_create
-from sessions.mail_render import mail_render
-from sessions.models import MailKind, OutgoingMail
+from outbox.enqueue import mail_enqueue
+from outbox.kinds import all_kinds
+from outbox.models import OutgoingMail
+from outbox.render import mail_render
+from programs.mail_kinds import ProgramMail
+from sessions.mail_kinds import SessionMail
 from sessions.notifications import agreement_changed_notify, meeting_booked_notify
-from sessions.outbox import mail_enqueue
 from tests.factories import AgreementFactory, MeetingFactory
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -28,12 +32,12 @@ def rows_of_every_kind(mentorship, meeting, mentee, mentor, coordinator):
     meeting_booked_notify(meeting=meeting)
     agreement_changed_notify(agreement=AgreementFactory(mentorship=mentorship), changed_by=mentee)
     invitation_create(user=mentor, mentorship=mentorship)
-    mail_enqueue(recipient=mentee, kind=MailKind.PAIR_NOTICE, mentorship=mentorship)
-    for kind in (MailKind.MEETING_MOVED, MailKind.MEETING_CANCELLED, MailKind.NUDGE_NOTES):
+    mail_enqueue(recipient=mentee, kind=ProgramMail.PAIR_NOTICE, mentorship=mentorship)
+    for kind in (SessionMail.MEETING_MOVED, SessionMail.MEETING_CANCELLED, SessionMail.NUDGE_NOTES):
         mail_enqueue(recipient=mentee, kind=kind, mentorship=mentorship, meeting=meeting)
-    mail_enqueue(recipient=mentee, kind=MailKind.NUDGE_BOOKING, mentorship=mentorship)
+    mail_enqueue(recipient=mentee, kind=SessionMail.NUDGE_BOOKING, mentorship=mentorship)
     mail_enqueue(
-        recipient=coordinator, kind=MailKind.COORDINATOR_DIGEST, context={"pairs": [[mentorship.pk, "no_meeting"]]}
+        recipient=coordinator, kind=ProgramMail.COORDINATOR_DIGEST, context={"pairs": [[mentorship.pk, "no_meeting"]]}
     )
     return OutgoingMail.objects.all()
 
@@ -45,7 +49,7 @@ def test_every_kind_renders_with_links(mentorship, meeting, mentee, mentor, coor
         person.language = language
         person.save()
     rows = rows_of_every_kind(mentorship, meeting, mentee, mentor, coordinator)
-    assert {r.kind for r in rows} == set(MailKind.values)
+    assert {r.kind for r in rows} == {kind.name for kind in all_kinds()}
     for row in rows:
         message = mail_render(row)
         html = message.alternatives[0][0]
@@ -56,7 +60,7 @@ def test_every_kind_renders_with_links(mentorship, meeting, mentee, mentor, coor
         assert "&amp;" not in message.body, "plain text is not HTML-escaped"
         assert f'<html lang="{language}">' in html, row.kind
         if row.meeting_id:
-            page = "meeting_notes" if row.kind == MailKind.NUDGE_NOTES else "meeting_detail"
+            page = "meeting_notes" if row.kind == SessionMail.NUDGE_NOTES else "meeting_detail"
             url = "https://mentorskap.example.org" + reverse(page, args=[meeting.public_id])
             assert url in message.body and url in html, row.kind
 
@@ -65,7 +69,7 @@ def test_meeting_mail_shows_local_time_place_and_other_party(mentorship, meeting
     mentee.language = "en"
     mentee.save()
     meeting_booked_notify(meeting=meeting)
-    message = mail_render(OutgoingMail.objects.get(recipient=mentee, kind=MailKind.MEETING_BOOKED))
+    message = mail_render(OutgoingMail.objects.get(recipient=mentee, kind=SessionMail.MEETING_BOOKED))
     assert "10:00" in message.subject and "10:00" in message.body
     assert "Föreningshuset & café" in message.body and mentor.display_name in message.body
     assert "Meeting 3" in message.body
@@ -73,7 +77,7 @@ def test_meeting_mail_shows_local_time_place_and_other_party(mentorship, meeting
 
 def test_booking_mail_carries_an_invitation_ics(mentorship, meeting, mentee):
     meeting_booked_notify(meeting=meeting)
-    message = mail_render(OutgoingMail.objects.get(recipient=mentee, kind=MailKind.MEETING_BOOKED)).message()
+    message = mail_render(OutgoingMail.objects.get(recipient=mentee, kind=SessionMail.MEETING_BOOKED)).message()
     parts = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
     assert len(parts) == 1
     assert parts[0].get_param("method") == "REQUEST"
@@ -84,8 +88,8 @@ def test_booking_mail_carries_an_invitation_ics(mentorship, meeting, mentee):
 def test_reminders_and_nudges_offer_one_click_unsubscribe_booking_mail_does_not(mentorship, mentee):
     meeting = MeetingFactory(mentorship=mentorship, starts_at=timezone.now() + dt.timedelta(days=5))
     meeting_booked_notify(meeting=meeting)
-    reminder = mail_render(OutgoingMail.objects.filter(kind=MailKind.MEETING_REMINDER).first())
-    booked = mail_render(OutgoingMail.objects.filter(kind=MailKind.MEETING_BOOKED).first())
+    reminder = mail_render(OutgoingMail.objects.filter(kind=SessionMail.MEETING_REMINDER).first())
+    booked = mail_render(OutgoingMail.objects.filter(kind=SessionMail.MEETING_BOOKED).first())
     assert reminder.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "List-Unsubscribe" not in booked.extra_headers
 
@@ -95,7 +99,7 @@ def test_invitation_mail_names_program_other_party_link_and_expiry(mentorship, m
     mentor.language = "en"
     mentor.save()
     invitation = invitation_create(user=mentor, mentorship=mentorship)
-    message = mail_render(OutgoingMail.objects.get(kind=MailKind.INVITATION))
+    message = mail_render(OutgoingMail.objects.get(kind=AccountMail.INVITATION))
     accept = settings.SITE_URL + reverse("invitation_accept", args=[invitation.public_id])
     assert accept in message.body and accept in message.alternatives[0][0]
     assert mentorship.program.name in message.body and mentee.display_name in message.body
@@ -106,7 +110,7 @@ def test_swedish_is_the_default_language(mentorship, meeting, mentee):
     mentee.language = "xx"
     mentee.save()
     meeting_booked_notify(meeting=meeting)
-    message = mail_render(OutgoingMail.objects.get(recipient=mentee, kind=MailKind.MEETING_BOOKED))
+    message = mail_render(OutgoingMail.objects.get(recipient=mentee, kind=SessionMail.MEETING_BOOKED))
     assert message.body  # rendered under LANGUAGE_CODE without error
 
 
@@ -132,7 +136,7 @@ def test_subjects_are_plain_text_not_html(mentorship, meeting, mentee, mentor, c
     mentee.name = "Åsa O'Neil"
     mentee.save()
     invitation_create(user=mentor, mentorship=mentorship)
-    mail_enqueue(recipient=mentee, kind=MailKind.NUDGE_BOOKING, mentorship=mentorship)
+    mail_enqueue(recipient=mentee, kind=SessionMail.NUDGE_BOOKING, mentorship=mentorship)
     subjects = [mail_render(row).subject for row in OutgoingMail.objects.all()]
     assert any("Styrelse & ledarskap <2027>" in subject for subject in subjects), subjects
     assert not any("&amp;" in s or "&#x27;" in s or "&lt;" in s for s in subjects), subjects

@@ -10,8 +10,9 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 from accounts.models import User
+from outbox.models import OutgoingMail
 from programs.models import FocusArea, Mentorship, MentorshipStatus, Organisation, Program, ProgramKind
-from sessions.models import Agreement, AgreementVersion, Meeting, MeetingStatus, OutgoingMail, ReminderItem
+from sessions.models import Agreement, AgreementVersion, Meeting, MeetingStatus, ReminderItem
 
 pytestmark = pytest.mark.django_db
 

@@ -11,6 +11,7 @@ from ..admin_public_ids import PublicIdAdminMixin
 from ..admin_scope import CoordinatorScopedAdmin
 from ..models import Mentorship, Program
 from ..permissions import coordinated_program_ids
+from ..selectors import held_meetings
 from ..services import mentorship_announce, person_get_or_create
 from .pair_delete import PairDeleteAdminMixin
 from .pair_form import MentorshipAdminForm
@@ -54,7 +55,7 @@ class MentorshipAdmin(PublicIdAdminMixin, PairImportAdminMixin, PairDeleteAdminM
             super()
             .get_queryset(request)
             .annotate(
-                _meetings_held=Count("meetings", filter=Q(meetings__status="held")),
+                _meetings_held=Count("meetings", filter=held_meetings(now=timezone.now())),
                 _next_meeting=Min(
                     "meetings__starts_at",
                     filter=Q(meetings__status="booked", meetings__starts_at__gte=timezone.now()),

@@ -9,24 +9,16 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Invitation
-from sessions.models import Agreement, Meeting, OutgoingMail
-
 from ..models import Mentorship
+from ..pair_parts import is_pair_part
 from ..selectors import journal_started, journal_started_ids
-
-# What goes with a pair when it is deleted: its invitations and outbox rows
-# (bookkeeping) and its journal. Their own admins let nobody delete them one
-# by one; with the pair they go, and whether the pair may go is decided here.
-PARTS_OF_A_PAIR = (Invitation, OutgoingMail, Agreement, Meeting)
-# Named on the delete page by their str(); anything else is named only by its
-# kind, because "kom ihåg" items and comments would show their note text.
-NAMED_ON_DELETE = (Mentorship, Invitation, OutgoingMail, Agreement, Meeting)
 
 
 def _deleted_label(obj):
+    """A pair and its parts by name (see programs.pair_parts); anything else
+    only by its kind, so no note text shows."""
     kind = capfirst(obj._meta.verbose_name)
-    return f"{kind}: {obj}" if isinstance(obj, NAMED_ON_DELETE) else kind
+    return f"{kind}: {obj}" if isinstance(obj, Mentorship) or is_pair_part(type(obj)) else kind
 
 
 class PairDeleteAdminMixin:
@@ -49,7 +41,7 @@ class PairDeleteAdminMixin:
         if not request.user.is_superuser and journal_started_ids(objs):
             perms_needed.add(_("pairs whose journal has started (end them instead)"))
         for model, instances in collector.model_objs.items():
-            if model is self.model or model in PARTS_OF_A_PAIR or not self.admin_site.is_registered(model):
+            if model is self.model or is_pair_part(model) or not self.admin_site.is_registered(model):
                 continue
             model_admin = self.admin_site.get_model_admin(model)
             if not all(model_admin.has_delete_permission(request, instance) for instance in instances):

@@ -52,7 +52,6 @@ class ProgramAdmin(CoordinatorScopedAdmin):
             _("Meetings and reminders"),
             {
                 "fields": [
-                    "meeting_interval_weeks",
                     ("reminder_days_before", "reminder_hours_before"),
                     ("notes_nudge_after_days", "booking_nudge_after_days", "booking_nudge_max"),
                     ("stalled_after_weeks", "agreement_due_weeks"),

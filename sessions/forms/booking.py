@@ -1,27 +1,25 @@
 """Booking a meeting: times are entered and shown in Europe/Stockholm."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentorskap.localtime import LOCAL_TZ
+from mentorskap.text import one_line
+
+from ..models.meeting import DEFAULT_MEETING_LENGTH
+
 MAX_DAYS_AHEAD = 365
-DEFAULT_LENGTH = dt.timedelta(hours=1, minutes=30)
 PAST_MESSAGE = _("The time has already passed. Choose a time in the future.")
 FAR_MESSAGE = _("Book at most a year ahead.")
-
-
-def local_zone():
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 def to_aware(day, clock):
     """A wall-clock time in Stockholm as an aware datetime, or a ValidationError
     for a time that does not exist or exists twice at a DST change."""
-    zone = local_zone()
+    zone = LOCAL_TZ
     first = dt.datetime.combine(day, clock, tzinfo=zone)
     round_trip = first.astimezone(dt.UTC).astimezone(zone)
     if round_trip.replace(tzinfo=None) != first.replace(tzinfo=None):
@@ -70,7 +68,7 @@ class BookingForm(forms.Form):
 
     def clean_location(self):
         # A line break in a place would end up in e-mail and calendar headers.
-        return " ".join(self.cleaned_data["location"].split())
+        return one_line(self.cleaned_data["location"])
 
     def clean(self):
         cleaned = super().clean()
@@ -111,7 +109,9 @@ class BookingForm(forms.Form):
 
     def _ends_at(self, day, starts_at, end):
         if end is None:
-            return starts_at + DEFAULT_LENGTH
+            # In real time: a meeting at 01:30 on the night the clocks go
+            # forward still lasts the default length, not 30 minutes.
+            return starts_at.astimezone(dt.UTC) + DEFAULT_MEETING_LENGTH
         try:
             return to_aware(day, end)
         except forms.ValidationError as error:

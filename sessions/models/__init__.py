@@ -1,18 +1,14 @@
+from programs.models import MeetingStatus
+
 from .agreement import Agreement, AgreementVersion, Confidentiality
-from .meeting import Comment, Meeting, MeetingStatus, ReminderItem
-from .outbox import MailKind, MailStatus, OutgoingMail
-from .preferences import NotificationPreferences
+from .meeting import Comment, Meeting, ReminderItem
 
 __all__ = [
     "Agreement",
     "AgreementVersion",
     "Comment",
     "Confidentiality",
-    "MailKind",
-    "MailStatus",
     "Meeting",
     "MeetingStatus",
-    "NotificationPreferences",
-    "OutgoingMail",
     "ReminderItem",
 ]

@@ -1,17 +1,18 @@
 import uuid
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from programs.models import MeetingStatus
 
-class MeetingStatus(models.TextChoices):
-    BOOKED = "booked", _("Booked")
-    HELD = "held", _("Held")
-    # Context: a cancelled meeting is "inställd" in Swedish, a cancelled mentorship "avbruten".
-    CANCELLED = "cancelled", pgettext_lazy("meeting", "Cancelled")
+# The length of a meeting booked without an end time: the booking form, the
+# calendar invitation and the dispatcher's "the meeting is over" all use it.
+# Added in real time (UTC), so a meeting across a change of the clocks still
+# lasts this long.
+DEFAULT_MEETING_LENGTH = timedelta(hours=1, minutes=30)
 
 
 class Meeting(models.Model):
@@ -60,6 +61,14 @@ class Meeting(models.Model):
     @property
     def is_first(self):
         return self.number == 1
+
+    @property
+    def ends_or_default(self) -> datetime | None:
+        """When the meeting ends: its end time, or the default length after
+        its start in real time."""
+        if self.starts_at is None:
+            return None
+        return self.ends_at or self.starts_at.astimezone(UTC) + DEFAULT_MEETING_LENGTH
 
     @property
     def has_notes(self):

@@ -3,11 +3,11 @@
 from django.db import transaction
 from django.utils import timezone
 
-from programs.services import mentorship_lock
+from programs.services import mentorship_activate, mentorship_lock
 
 from .. import notifications
 from ..models import Agreement, AgreementVersion, Meeting, MeetingStatus
-from .booking import meeting_book, mentorship_activate
+from .booking import meeting_book
 
 
 class AgreementConflict(Exception):

@@ -4,20 +4,10 @@ to the outbox in the same transaction (see sessions.notifications)."""
 from django.db import transaction
 from django.db.models import F
 
-from programs.models import MentorshipStatus
-from programs.services import mentorship_lock
+from programs.services import mentorship_activate, mentorship_lock
 
 from .. import notifications
 from ..models import Meeting, MeetingStatus
-
-
-def mentorship_activate(mentorship):
-    """A pair that starts meeting is active (no longer just invited)."""
-    if mentorship.status == MentorshipStatus.INVITED:
-        type(mentorship).objects.filter(pk=mentorship.pk, status=MentorshipStatus.INVITED).update(
-            status=MentorshipStatus.ACTIVE
-        )
-        mentorship.status = MentorshipStatus.ACTIVE
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Comment, Meeting, MeetingStatus, ReminderItem
+from ..selectors import previous_meeting
 from .booking import meeting_book
 
 
@@ -41,15 +42,6 @@ def meeting_notes_save(*, meeting, reflection, summary, base_version, ticked_ite
 def _has_started(meeting):
     # Notes written before the meeting are preparation; the meeting stays booked.
     return meeting.starts_at is None or meeting.starts_at <= timezone.now()
-
-
-def previous_meeting(meeting):
-    return (
-        Meeting.objects.filter(mentorship_id=meeting.mentorship_id, number__lt=meeting.number)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .order_by("-number")
-        .first()
-    )
 
 
 def _tick_previous_items(meeting, ticked_ids):

@@ -11,7 +11,7 @@ from programs import permissions
 from ..forms import CommentForm, NotesForm, OptionalBookingForm, reminder_item_formset
 from ..forms.notes import formset_items
 from ..models import MeetingStatus
-from ..selectors import agreement_of, journal_meetings, previous_of
+from ..selectors import agreement_of, journal_meetings, previous_meeting
 from ..services import NotesConflict, comment_add, meeting_notes_save
 from .access import abilities, meeting_or_404, require
 from .decorators import journal_view
@@ -32,7 +32,7 @@ def _detail_response(request, meeting, comment_form, status=200):
         {
             "mentorship": mentorship,
             "meeting": this,
-            "previous": previous_of(this, meetings),
+            "previous": previous_meeting(this, meetings),
             "agreement": agreement_of(mentorship),
             "comment_form": comment_form,
             **abilities(request.user, mentorship),
@@ -53,7 +53,7 @@ def meeting_notes(request, public_id):
         raise Http404
     meetings = journal_meetings(mentorship)
     meeting = next(m for m in meetings if m.pk == meeting.pk)
-    previous = previous_of(meeting, meetings)
+    previous = previous_meeting(meeting, meetings)
     previous_items = list(previous.reminder_items.all()) if previous else []
     data = request.POST or None
     adding = request.method == "POST" and "add_item" in request.POST

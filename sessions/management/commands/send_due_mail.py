@@ -7,7 +7,7 @@ Safe to run beside beat, or twice at once: each e-mail still goes out once.
 
 from django.core.management.base import BaseCommand
 
-from sessions.dispatch import dispatch_due_mail
+from outbox.dispatch import dispatch_due_mail
 from sessions.nudges import nudges_scan
 
 

@@ -5,23 +5,22 @@ opens without logging in (people read mail on phones where they are not
 logged in). It only ever lets someone turn reminders and nudges on or off.
 """
 
+from typing import Any
+
 from django.core import signing
 
-from .models import MailKind, NotificationPreferences
+from .models import NotificationPreferences
 
 TOKEN_SALT = "mentorskap.notification-preferences"
 # A link in an old e-mail should still work; a year covers any mailbox habit.
 TOKEN_MAX_AGE = 365 * 24 * 3600
 
-REMINDER_KINDS = frozenset({MailKind.MEETING_REMINDER})
-NUDGE_KINDS = frozenset({MailKind.NUDGE_NOTES, MailKind.NUDGE_BOOKING, MailKind.COORDINATOR_DIGEST})
 
-
-def preferences_token(user):
+def preferences_token(user: Any) -> str:
     return signing.dumps({"u": user.pk}, salt=TOKEN_SALT, compress=True)
 
 
-def preferences_user_id_from_token(token):
+def preferences_user_id_from_token(token: str) -> int | None:
     """The user id the token was made for, or None if it is forged or too old."""
     try:
         data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
@@ -31,7 +30,7 @@ def preferences_user_id_from_token(token):
     return user_id if isinstance(user_id, int) else None
 
 
-def preferences_for(user):
+def preferences_for(user: Any) -> NotificationPreferences:
     """The person's preferences; unsaved defaults (all on) if they never chose."""
     try:
         return NotificationPreferences.objects.get(user=user)
@@ -39,17 +38,8 @@ def preferences_for(user):
         return NotificationPreferences(user=user)
 
 
-def preferences_update(*, user, reminders, nudges):
+def preferences_update(*, user: Any, reminders: bool, nudges: bool) -> NotificationPreferences:
     prefs, _created = NotificationPreferences.objects.update_or_create(
         user=user, defaults={"reminders": reminders, "nudges": nudges}
     )
     return prefs
-
-
-def mail_kind_allowed(*, kind, prefs):
-    """Whether the person's choices let this kind of e-mail go out."""
-    if kind in REMINDER_KINDS:
-        return prefs.reminders
-    if kind in NUDGE_KINDS:
-        return prefs.nudges
-    return True

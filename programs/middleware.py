@@ -1,12 +1,13 @@
 """Two-factor authentication required for staff and coordinators, when the
 setting says so."""
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from programs.permissions import is_coordinator
+from .permissions import is_coordinator
 
 # The pages a staff user or coordinator without an authenticator may still
 # reach: the account pages (to set up TOTP, log out, change language) and the
@@ -36,8 +37,6 @@ class MfaRequiredForStaffMiddleware:
         # is_coordinator costs one query, cached on the user for the request.
         if not (user.is_staff or user.is_superuser or is_coordinator(user)):
             return None
-        from allauth.mfa.utils import is_mfa_enabled
-
         if is_mfa_enabled(user, types=["totp"]):
             return None
         messages.info(request, _("Set up two-factor authentication to continue."))

@@ -14,17 +14,16 @@ than half of its lease is left (an SMTP conversation is bounded by
 EMAIL_TIMEOUT, far below half the lease).
 
 Before sending, everything is checked again against the database as it is
-now: the meeting's sequence and status, the mentorship, the recipient, their
-preferences. An e-mail that no longer applies is cancelled, a reminder whose
-meeting has started is expired. A failing send is retried with a growing
-delay, and after the set number of attempts the row is failed and stays for
-the admin to see.
+now: the recipient, their preferences, and whatever the row's kind checks
+(outbox.kinds). An e-mail that no longer applies is cancelled or expired. A
+failing send is retried with a growing delay, and after the set number of
+attempts the row is failed and stays for the admin to see.
 """
 
 import logging
 import time
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import mail
@@ -32,10 +31,9 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .mail_render import invitation_of, mail_render
-from .models import MailKind, MailStatus, MeetingStatus, NotificationPreferences, OutgoingMail
-from .nudges import nudge_still_applies
-from .preferences import mail_kind_allowed
+from .kinds import Skip, kind_of, relations
+from .models import MailStatus, NotificationPreferences, OutgoingMail
+from .render import mail_render
 
 log = logging.getLogger(__name__)
 
@@ -43,28 +41,16 @@ BATCH_SIZE = 50
 # Stop claiming new batches after this long: the task's soft time limit is longer.
 TIME_BUDGET_SECONDS = 120
 MAX_BACKOFF = timedelta(hours=6)
-MEETING_KINDS_ENDING_WITH_MEETING = (MailKind.MEETING_BOOKED, MailKind.MEETING_MOVED, MailKind.MEETING_CANCELLED)
-DEFAULT_MEETING_LENGTH = timedelta(hours=1)
-
-ROW_RELATIONS = (
-    "recipient",
-    "mentorship__program",
-    "mentorship__mentor",
-    "mentorship__mentee",
-    "meeting__mentorship__program",
-    "meeting__mentorship__mentor",
-    "meeting__mentorship__mentee",
-)
 
 
-def lease_length():
+def lease_length() -> timedelta:
     return timedelta(seconds=settings.MENTORSKAP_MAIL_LEASE_SECONDS)
 
 
-def dispatch_due_mail(*, batch_size=BATCH_SIZE, time_budget=TIME_BUDGET_SECONDS):
+def dispatch_due_mail(*, batch_size: int = BATCH_SIZE, time_budget: float = TIME_BUDGET_SECONDS) -> Counter[str]:
     """One run: recover expired leases, then claim and send due rows in
     batches until none are due or the time budget is spent. Returns counts."""
-    counts = Counter(recovered=leases_recover())
+    counts: Counter[str] = Counter(recovered=leases_recover())
     deadline = time.monotonic() + time_budget
     while time.monotonic() < deadline:
         rows = mail_claim_due(limit=batch_size)
@@ -74,7 +60,7 @@ def dispatch_due_mail(*, batch_size=BATCH_SIZE, time_budget=TIME_BUDGET_SECONDS)
     return counts
 
 
-def leases_recover():
+def leases_recover() -> int:
     """Rows whose dispatcher died: back to pending after a delay, or failed
     when they have used their attempts."""
     now = timezone.now()
@@ -89,7 +75,7 @@ def leases_recover():
     return recovered
 
 
-def mail_claim_due(*, limit):
+def mail_claim_due(*, limit: int) -> list[OutgoingMail]:
     """Claim up to `limit` due rows for this dispatcher; returns them loaded."""
     now = timezone.now()
     lease_until = now + lease_length()
@@ -109,20 +95,9 @@ def mail_claim_due(*, limit):
     return _rows_load(ids)
 
 
-def mail_deliver_one(*, mail_id):
-    """Send one row now if it is pending and due: for a task that names a row.
-    Running it twice, or beside the dispatcher, still sends once."""
-    now = timezone.now()
-    lease_until = now + lease_length()
-    claimed = OutgoingMail.objects.filter(pk=mail_id, status=MailStatus.PENDING, due_at__lte=now)
-    if claimed.update(**_claim_fields(lease_until)) != 1:
-        return None
-    return rows_deliver(_rows_load([mail_id]))
-
-
-def rows_deliver(rows):
+def rows_deliver(rows: list[OutgoingMail]) -> Counter[str]:
     """Send claimed rows over one SMTP connection; returns counts by outcome."""
-    counts = Counter()
+    counts: Counter[str] = Counter()
     prefs = {p.user_id: p for p in NotificationPreferences.objects.filter(user_id__in={r.recipient_id for r in rows})}
     smtp = mail.get_connection()
     try:
@@ -136,7 +111,7 @@ def rows_deliver(rows):
     return counts
 
 
-def _deliver(row, *, smtp, prefs):
+def _deliver(row: OutgoingMail, *, smtp, prefs: dict[int, NotificationPreferences]) -> str:
     now = timezone.now()
     person_prefs = prefs.get(row.recipient_id) or NotificationPreferences(user_id=row.recipient_id)
     skip = skip_reason(row, now=now, prefs=person_prefs)
@@ -160,58 +135,33 @@ def _deliver(row, *, smtp, prefs):
     return MailStatus.SENT
 
 
-def skip_reason(row, *, now, prefs):
-    """Why the row must not be sent now, as (status, reason); None to send."""
+def skip_reason(row: OutgoingMail, *, now: datetime, prefs: NotificationPreferences) -> Skip:
+    """Why the row must not be sent now, as (status, reason); None to send.
+    The recipient first, then what the kind checks, then the person's choices."""
     if not row.recipient.is_active or not row.recipient.email:
         return MailStatus.CANCELLED, "The recipient is deactivated."
-    mentorship = row.mentorship or (row.meeting.mentorship if row.meeting_id else None)
-    if mentorship is not None and mentorship.is_closed:
-        return MailStatus.CANCELLED, "The mentorship has ended."
-    if row.meeting_id is not None:
-        reason = _meeting_skip_reason(row, now=now)
-        if reason is not None:
-            return reason
-    if not mail_kind_allowed(kind=row.kind, prefs=prefs):
+    kind = kind_of(row.kind)
+    for check in kind.checks:
+        skip = check(row, now)
+        if skip is not None:
+            return skip
+    if not prefs.allows(kind.group):
         return MailStatus.CANCELLED, "The recipient has turned this kind of e-mail off."
-    if row.kind == MailKind.INVITATION and not _invitation_usable(row):
-        return MailStatus.CANCELLED, "The invitation has been used or has expired."
-    if not nudge_still_applies(row, now=now):
-        return MailStatus.CANCELLED, "The reason for the nudge has gone away."
     return None
 
 
-def _meeting_skip_reason(row, *, now):
-    meeting = row.meeting
-    if row.meeting_sequence is not None and meeting.sequence != row.meeting_sequence:
-        return MailStatus.CANCELLED, "The meeting has changed since this e-mail was written."
-    if row.kind == MailKind.MEETING_REMINDER:
-        if meeting.status != MeetingStatus.BOOKED:
-            return MailStatus.CANCELLED, "The meeting is no longer booked."
-        if meeting.starts_at is None or meeting.starts_at <= now:
-            return MailStatus.EXPIRED, "The meeting had started before the reminder could be sent."
-    if row.kind in MEETING_KINDS_ENDING_WITH_MEETING and meeting.starts_at is not None:
-        ends_at = meeting.ends_at or meeting.starts_at + DEFAULT_MEETING_LENGTH
-        if ends_at <= now:
-            return MailStatus.EXPIRED, "The meeting was over before the e-mail could be sent."
-    return None
-
-
-def _invitation_usable(row):
-    invitation = invitation_of(row)
-    return invitation is not None and invitation.is_usable
-
-
-def _claim_fields(lease_until):
+def _claim_fields(lease_until: datetime) -> dict:
     return {"status": MailStatus.SENDING, "lease_until": lease_until, "attempts": F("attempts") + 1}
 
 
-def _rows_load(ids):
+def _rows_load(ids: list[int]) -> list[OutgoingMail]:
     if not ids:
         return []
-    return list(OutgoingMail.objects.filter(pk__in=ids).select_related(*ROW_RELATIONS).order_by("due_at", "pk"))
+    rows = OutgoingMail.objects.filter(pk__in=ids).select_related("recipient", *relations())
+    return list(rows.order_by("due_at", "pk"))
 
 
-def _finish(row, **fields):
+def _finish(row: OutgoingMail, **fields) -> int:
     """Record the outcome, only if the row is still ours (same claim)."""
     mine = OutgoingMail.objects.filter(
         pk=row.pk, status=MailStatus.SENDING, attempts=row.attempts, lease_until=row.lease_until
@@ -219,14 +169,14 @@ def _finish(row, **fields):
     return mine.update(lease_until=None, **fields)
 
 
-def _after_failure(attempts, now, error):
+def _after_failure(attempts: int, now: datetime, error: str) -> dict:
     if attempts >= settings.MENTORSKAP_MAIL_MAX_ATTEMPTS:
         return {"status": MailStatus.FAILED, "last_error": error[:2000]}
     delay = min(timedelta(seconds=settings.MENTORSKAP_MAIL_RETRY_SECONDS) * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
     return {"status": MailStatus.PENDING, "due_at": now + delay, "last_error": error[:2000]}
 
 
-def _release(rows):
+def _release(rows: list[OutgoingMail]) -> int:
     """Give back rows this dispatcher will not get to, without using an attempt."""
     released = 0
     for row in rows:

@@ -19,8 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from ..models import NotificationPreferences
-from ..preferences import preferences_for, preferences_update, preferences_user_id_from_token
+from .models import NotificationPreferences
+from .preferences import preferences_for, preferences_update, preferences_user_id_from_token
 
 ALL_OFF_MESSAGE = _lazy(
     "Reminders and nudges are turned off. You still get e-mail when a meeting is booked, moved or cancelled."
@@ -66,7 +66,7 @@ def _preferences_page(request, user, *, token):
         return _back(token)
     return render(
         request,
-        "mentoring_sessions/preferences.html",
+        "outbox/preferences.html",
         {"form": form, "prefs": prefs, "person": user, "all_off": not prefs.reminders and not prefs.nudges},
     )
 

@@ -1,0 +1,16 @@
+"""The dispatcher's Celery task: beat runs it at a fixed interval, and a
+commit that wrote e-mail kicks it to run sooner.
+
+Nothing here carries an e-mail or a due time: the outbox table is the queue.
+If the broker is down the kick is lost and the next beat tick sends the
+e-mail all the same.
+"""
+
+from celery import shared_task
+
+from .dispatch import dispatch_due_mail
+
+
+@shared_task(name="outbox.dispatch_due_mail")
+def dispatch_due_mail_task() -> dict[str, int]:
+    return {str(k): v for k, v in dispatch_due_mail().items()}

@@ -1,0 +1,74 @@
+"""The e-mail about pairs and programs: the pair notice to people already
+registered, and the coordinators' weekly digest of stalled pairs."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from outbox import kinds
+from outbox.models import MailStatus, OutgoingMail
+from outbox.render import page_url
+
+from .selectors import digest_pairs
+
+
+class ProgramMail(models.TextChoices):
+    PAIR_NOTICE = "pair_notice", _("New mentorship notice")
+    COORDINATOR_DIGEST = "coordinator_digest", _("Weekly digest for coordinators")
+
+
+# What an e-mail about a pair loads with its row.
+PAIR_RELATIONS = ("mentorship__program", "mentorship__mentor", "mentorship__mentee")
+
+
+def pair_of(row: OutgoingMail) -> Any:
+    """The pair an e-mail is about: its own, or its meeting's."""
+    return row.mentorship or (row.meeting.mentorship if row.meeting_id else None)
+
+
+def pair_context(row: OutgoingMail, context: dict[str, Any]) -> dict[str, Any]:
+    """What every e-mail about a pair is given: the pair, its program, the
+    other party, and a link to the pair's page."""
+    mentorship = pair_of(row)
+    if mentorship is None:
+        return {"mentorship": None, "program": None, "other": None, "meeting": row.meeting}
+    return {
+        "mentorship": mentorship,
+        "program": mentorship.program,
+        "other": mentorship.other_party(row.recipient),
+        "meeting": row.meeting,
+        "object_url": page_url("mentorship_detail", mentorship.public_id),
+    }
+
+
+def pair_ended(row: OutgoingMail, now: datetime) -> kinds.Skip:
+    """Nothing more goes out about a pair that has ended."""
+    mentorship = pair_of(row)
+    if mentorship is not None and mentorship.is_closed:
+        return MailStatus.CANCELLED, "The mentorship has ended."
+    return None
+
+
+def _pair_notice_context(row: OutgoingMail, context: dict[str, Any]) -> dict[str, Any]:
+    extra = pair_context(row, context)
+    mentorship = extra["mentorship"]
+    return {**extra, "role": mentorship.role_of(row.recipient) if mentorship else None}
+
+
+def _digest_context(row: OutgoingMail, context: dict[str, Any]) -> dict[str, Any]:
+    pairs = [
+        {**pair, "url": page_url("mentorship_detail", pair["mentorship"].public_id)}
+        for pair in digest_pairs(row.context.get("pairs", []))
+    ]
+    return {"pairs": pairs, "object_url": page_url("program_dashboard")}
+
+
+kinds.register(
+    ProgramMail.PAIR_NOTICE,
+    context=_pair_notice_context,
+    checks=(pair_ended,),
+    relations=PAIR_RELATIONS,
+)
+kinds.register(ProgramMail.COORDINATOR_DIGEST, group=kinds.NUDGES, context=_digest_context)
