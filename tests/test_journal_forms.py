@@ -337,6 +337,16 @@ def test_booking_is_in_stockholm_time_and_cleans_line_breaks():
     assert "\n" not in form.cleaned_data["location"]
 
 
+def test_a_meeting_without_end_time_lasts_the_default_length_across_the_spring_clock_change():
+    """01:30 on 28 March 2027, the night the clocks go forward: one and a half
+    hours of real time, not 30 minutes (issue 9, point 10)."""
+    form = booking("2027-03-28", "01:30")
+    assert form.is_valid(), form.errors
+    starts, ends = form.cleaned_data["starts_at"], form.cleaned_data["ends_at"]
+    assert ends.astimezone(dt.UTC) - starts.astimezone(dt.UTC) == dt.timedelta(minutes=90)
+    assert timezone.localtime(ends).strftime("%H:%M") == "04:00"  # 02:00-03:00 does not exist that night
+
+
 def test_move_and_cancel(client_for, mentor, mentorship):
     meeting = MeetingFactory(mentorship=mentorship, number=2)
     day, start = future(days=12, hour=9)
