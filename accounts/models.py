@@ -120,4 +120,8 @@ class Invitation(models.Model):
         # code), the link would set a new password and log in past their
         # password and second factor. Nothing has to remember to close it.
         user = self.user
-        return self.used_at is None and self.expires_at > timezone.now() and user.is_active and not user.is_registered
+        return self.is_open() and user.is_active and not user.is_registered
+
+    def is_open(self, *, now=None):
+        """Neither used nor expired, whoever its person is now."""
+        return self.used_at is None and self.expires_at > (now or timezone.now())

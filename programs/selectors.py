@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Exists, Max, OuterRef
 
+from accounts.selectors import invitation_states
 from sessions.models import Agreement, Meeting
 
 from .models import Mentorship, MentorshipStatus, Program
@@ -42,8 +43,9 @@ def programs_for_coordinator(user):
 
 def program_pairs(program, *, now):
     """The program's pairs for the coordinator's overview: people, status and
-    meeting dates (no note text), each with `stall` set, in a fixed number of
-    queries whatever the number of pairs."""
+    meeting dates (no note text), each with `stall` and its two people's
+    `mentor_state` / `mentee_state` (accounts.selectors.InvitationState) set,
+    in a fixed number of queries whatever the number of pairs."""
     from sessions.ics import LOCAL_TZ
     from sessions.nudges import stall_reason, with_meeting_dates
 
@@ -55,8 +57,10 @@ def program_pairs(program, *, now):
     )
     today = now.astimezone(LOCAL_TZ).date()
     pairs = list(pairs)
+    states = invitation_states([p.mentor for p in pairs] + [p.mentee for p in pairs], now=now)
     for pair in pairs:
         pair.stall = stall_reason(pair, today=today)
+        pair.mentor_state, pair.mentee_state = states[pair.mentor_id], states[pair.mentee_id]
     return pairs
 
 
