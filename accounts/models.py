@@ -69,6 +69,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def display_name(self):
         return self.name or self.email
 
+    @property
+    def is_registered(self):
+        """Has a password of their own or has been in: an invitation link
+        would now only be a way round their password and second factor."""
+        return self.has_usable_password() or self.last_login is not None
+
     def get_full_name(self):
         return self.display_name
 
@@ -108,8 +114,14 @@ class Invitation(models.Model):
 
     @property
     def is_usable(self):
-        # Once its person has logged in (by password, by an e-mailed code),
-        # the link is no longer an invitation but a way round their login: it
-        # would set a new password and log in without their second factor.
+        # Asked when the link is used, not only when it was sent: once its
+        # person has a password (by this link, a reset, the admin, a
+        # management command) or has logged in (a password, an e-mailed
+        # code), the link would set a new password and log in past their
+        # password and second factor. Nothing has to remember to close it.
         user = self.user
-        return self.used_at is None and self.expires_at > timezone.now() and user.is_active and user.last_login is None
+        return self.is_open() and user.is_active and not user.is_registered
+
+    def is_open(self, *, now=None):
+        """Neither used nor expired, whoever its person is now."""
+        return self.used_at is None and self.expires_at > (now or timezone.now())

@@ -10,12 +10,12 @@ from django.utils import timezone
 from outbox.enqueue import dispatch_after_commit, mail_cancel_pending, mail_enqueue
 
 from .mail_kinds import AccountMail
-from .models import Invitation
+from .models import Invitation, User
 
 
 def is_registered(user):
     """A person who has set a password or logged in needs no invitation."""
-    return user.has_usable_password() or user.last_login is not None
+    return user.is_registered
 
 
 def invitation_create(*, user, mentorship=None):
@@ -61,15 +61,18 @@ def invitation_resend(*, mentorship):
 
 @transaction.atomic
 def invitation_accept(*, invitation, password):
-    """Use the link once: set the password and mark the invitation used."""
+    """Use the link once: set the password and mark the invitation used.
+
+    None if the link no longer works (see Invitation.is_usable)."""
     now = timezone.now()
-    # Claimed only while its person has never logged in (see Invitation.is_usable).
-    claimed = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True, user__last_login__isnull=True).update(
-        used_at=now
-    )
+    # The person's row is held until commit and read afresh: a password set
+    # or a login that came first is seen here; one that comes later waits.
+    user = User.objects.select_for_update().get(pk=invitation.user_id)
+    if user.is_registered or not user.is_active:
+        return None
+    claimed = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True, expires_at__gt=now).update(used_at=now)
     if claimed != 1:
         return None
-    user = invitation.user
     # The person's other open links (another pair, a resend) would otherwise
     # work as password-reset links for their remaining days.
     invitations_close(user=user, now=now)

@@ -39,6 +39,8 @@ def _invitation_unusable(request, invitation):
         reason = "used"
     elif invitation.user.last_login is not None:
         reason = "in_use"
+    elif invitation.user.has_usable_password():
+        reason = "password_set"  # a reset, the admin: they have a password but have not logged in yet
     else:
         reason = "expired"
     return render(

@@ -157,6 +157,9 @@ ACCOUNT_FORMS = {"add_email": "accounts.forms.AddEmailForm"}
 MENTORSKAP_OPEN_SIGNUP = env.bool("MENTORSKAP_OPEN_SIGNUP", default=False)
 MENTORSKAP_INVITATION_DAYS = env.int("MENTORSKAP_INVITATION_DAYS", default=14)
 MENTORSKAP_MFA_REQUIRED_FOR_STAFF = env.bool("MENTORSKAP_MFA_REQUIRED_FOR_STAFF", default=False)
+# Whom the password-reset pages name where they say "contact us" (unset: the coordinator).
+MENTORSKAP_CONTACT_NAME = env("MENTORSKAP_CONTACT_NAME", default="")
+MENTORSKAP_CONTACT_EMAIL = env("MENTORSKAP_CONTACT_EMAIL", default="")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mentorskap"
 USERSESSIONS_TRACK_ACTIVITY = True

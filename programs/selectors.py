@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from accounts.selectors import invitation_states
 from mentorskap.localtime import local_date
 
 from .models import MeetingStatus, Mentorship, MentorshipStatus, Program
@@ -109,8 +110,9 @@ def programs_for_coordinator(user: Any, *, now: datetime) -> list[Program]:
 
 def program_pairs(program: Program, *, now: datetime) -> list[Mentorship]:
     """The program's pairs for the coordinator's overview: people, status and
-    meeting dates (no note text), each with `stall` set, in a fixed number of
-    queries whatever the number of pairs."""
+    meeting dates (no note text), each with `stall` and its two people's
+    `mentor_state` / `mentee_state` (accounts.selectors.InvitationState) set,
+    in a fixed number of queries whatever the number of pairs."""
     pairs = with_meeting_dates(
         program.mentorships.select_related(
             "program", "mentor", "mentee", "agreement", "mentor_organisation", "mentee_organisation"
@@ -119,8 +121,10 @@ def program_pairs(program: Program, *, now: datetime) -> list[Mentorship]:
     )
     today = local_date(now)
     pairs = list(pairs)
+    states = invitation_states([p.mentor for p in pairs] + [p.mentee for p in pairs], now=now)
     for pair in pairs:
         pair.stall = stall_reason(pair, today=today)
+        pair.mentor_state, pair.mentee_state = states[pair.mentor_id], states[pair.mentee_id]
     return pairs
 
 

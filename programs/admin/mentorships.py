@@ -16,10 +16,13 @@ from ..services import mentorship_announce, person_get_or_create
 from .pair_delete import PairDeleteAdminMixin
 from .pair_form import MentorshipAdminForm
 from .pair_import import PairImportAdminMixin
+from .pair_invitations import PairInvitationsAdminMixin
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(PublicIdAdminMixin, PairImportAdminMixin, PairDeleteAdminMixin, CoordinatorScopedAdmin):
+class MentorshipAdmin(
+    PublicIdAdminMixin, PairInvitationsAdminMixin, PairImportAdminMixin, PairDeleteAdminMixin, CoordinatorScopedAdmin
+):
     form = MentorshipAdminForm
     # The mentee's name opens the pair; "Mentee ↔ Mentor (Program)" as a first
     # column repeated the next three and pushed the progress columns off screen.
@@ -43,6 +46,7 @@ class MentorshipAdmin(PublicIdAdminMixin, PairImportAdminMixin, PairDeleteAdminM
     filter_horizontal = ["focus_areas"]
     readonly_fields = ["public_id", "created_at"]
     change_list_template = "admin/programs/mentorship/change_list.html"
+    change_form_template = "admin/programs/mentorship/change_form.html"
     actions = ["resend_invitations"]
     fieldsets = [
         (_("Mentor"), {"fields": ["mentor_email", "mentor_name", "mentor_organisation"]}),
@@ -103,6 +107,7 @@ class MentorshipAdmin(PublicIdAdminMixin, PairImportAdminMixin, PairDeleteAdminM
             pair_invitations_withdraw(mentorship=pair, people=pair._left)
         if getattr(pair, "_joined", None):
             mentorship_announce(mentorship=pair, people=pair._joined)
+            self.say_who_was_told(request, pair._joined)
 
     @admin.action(description=_("Resend invitation"), permissions=["change"])
     def resend_invitations(self, request, queryset):

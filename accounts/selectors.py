@@ -1,0 +1,48 @@
+"""Reads about people's accounts: how far each person has come in."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .models import Invitation
+
+
+class InvitationState(models.TextChoices):
+    """Where a person stands, as a coordinator sees it on a pair."""
+
+    INVITED = "invited", _("Invited, has not answered")
+    EXPIRED = "expired", _("Invitation link expired")
+    NOT_INVITED = "not_invited", _("Not invited")
+    REGISTERED = "registered", _("Has chosen a password, not logged in yet")
+    LOGGED_IN = "logged_in", _("Has logged in")
+    INACTIVE = "inactive", _("Account deactivated")
+
+    @property
+    def needs_invitation(self):
+        """A new link would help: the person is active and has no password."""
+        return self in (type(self).INVITED, type(self).EXPIRED, type(self).NOT_INVITED)
+
+
+def invitation_state(user, invitations, *, now=None):
+    """The one rule for where `user` stands, given their `invitations` (all of
+    them, any order). It agrees with Invitation.is_usable: "invited" means a
+    link of theirs would work now."""
+    if not user.is_active:
+        return InvitationState.INACTIVE
+    if user.last_login is not None:
+        return InvitationState.LOGGED_IN
+    if user.is_registered:
+        return InvitationState.REGISTERED
+    if any(invitation.is_open(now=now) for invitation in invitations):
+        return InvitationState.INVITED
+    return InvitationState.EXPIRED if invitations else InvitationState.NOT_INVITED
+
+
+def invitation_states(users, *, now=None):
+    """{user id: InvitationState} for `users`, in one query however many."""
+    users = {user.pk: user for user in users}
+    if not users:
+        return {}
+    by_user = {pk: [] for pk in users}
+    for invitation in Invitation.objects.filter(user_id__in=users).only("user_id", "used_at", "expires_at"):
+        by_user[invitation.user_id].append(invitation)
+    return {pk: invitation_state(user, by_user[pk], now=now) for pk, user in users.items()}
