@@ -46,3 +46,13 @@ def invitation_states(users, *, now=None):
     for invitation in Invitation.objects.filter(user_id__in=users).only("user_id", "used_at", "expires_at"):
         by_user[invitation.user_id].append(invitation)
     return {pk: invitation_state(user, by_user[pk], now=now) for pk, user in users.items()}
+
+
+def not_registered(prefix: str = "") -> models.Q:
+    """The people, as a filter (with `prefix` from the model queried), who
+    have not come in yet: active, never logged in and without a password of
+    their own (Django marks an unusable password with a leading "!"). The
+    SQL twin of `invitation_state` being invited, expired or not invited."""
+    return models.Q(
+        **{f"{prefix}is_active": True, f"{prefix}last_login__isnull": True, f"{prefix}password__startswith": "!"}
+    )

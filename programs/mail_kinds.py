@@ -11,7 +11,7 @@ from outbox import kinds
 from outbox.models import MailStatus, OutgoingMail
 from outbox.render import page_url
 
-from .selectors import digest_pairs
+from .selectors import checkin_pairs, digest_pairs
 
 
 class ProgramMail(models.TextChoices):
@@ -62,7 +62,11 @@ def _digest_context(row: OutgoingMail, context: dict[str, Any]) -> dict[str, Any
         {**pair, "url": page_url("mentorship_detail", pair["mentorship"].public_id)}
         for pair in digest_pairs(row.context.get("pairs", []))
     ]
-    return {"pairs": pairs, "object_url": page_url("program_dashboard")}
+    checkins = [
+        {"mentorship": pair, "url": page_url("program_pair", pair.public_id)}
+        for pair in checkin_pairs(row.context.get("checkins", []))
+    ]
+    return {"pairs": pairs, "checkins": checkins, "object_url": page_url("program_dashboard")}
 
 
 kinds.register(

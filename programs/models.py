@@ -1,8 +1,10 @@
 import contextlib
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +57,20 @@ class Program(models.Model):
     booking_nudge_max = models.PositiveSmallIntegerField(_("booking nudges at most"), default=3)
     stalled_after_weeks = models.PositiveSmallIntegerField(_("stalled after (weeks without a meeting)"), default=6)
     agreement_due_weeks = models.PositiveSmallIntegerField(_("agreement expected within (weeks)"), default=3)
+    # The coordinator's own follow-up of each pair (good practice: twice in
+    # the first month, then monthly); see programs.checkins.
+    checkins_first_month = models.PositiveSmallIntegerField(
+        _("check-ins in the first month"),
+        default=2,
+        validators=[MaxValueValidator(4)],
+        help_text=_("How many times the coordinator checks in with a new pair in its first month (0 to 4)."),
+    )
+    checkin_interval_days = models.PositiveSmallIntegerField(
+        _("check-in after that every (days)"),
+        default=30,
+        validators=[MinValueValidator(7), MaxValueValidator(365)],
+        help_text=_("After the first month, a check-in is due this many days after the last one."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -118,6 +134,13 @@ class MentorshipStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     ENDED = "ended", _("Ended")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+# The length of a meeting booked without an end time: the booking form, the
+# calendar invitation, the dispatcher's "the meeting is over" and the funder
+# report's hours all use it. Added in real time (UTC), so a meeting across a
+# change of the clocks still lasts this long.
+DEFAULT_MEETING_LENGTH = timedelta(hours=1, minutes=30)
 
 
 class MeetingStatus(models.TextChoices):
@@ -216,3 +239,42 @@ class Mentorship(models.Model):
 
     def other_party(self, user):
         return self.mentor if user.pk == self.mentee_id else self.mentee
+
+
+class CheckInWith(models.TextChoices):
+    MENTEE = "mentee", _("The mentee")
+    MENTOR = "mentor", _("The mentor")
+    BOTH = "both", _("Both")
+
+
+class CheckInChannel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    MEETING = "meeting", _("Meeting")
+
+
+class CheckIn(models.Model):
+    """The coordinator's own follow-up of a pair ("avstämning"): when, with
+    whom, how, and a short note that only the program's coordinators read
+    (never the pair)."""
+
+    mentorship = models.ForeignKey(
+        Mentorship, verbose_name=_("mentorship"), on_delete=models.CASCADE, related_name="checkins"
+    )
+    held_on = models.DateField(_("date"))
+    with_whom = models.CharField(_("with whom"), max_length=10, choices=CheckInWith.choices)
+    channel = models.CharField(_("how"), max_length=10, choices=CheckInChannel.choices)
+    note = models.TextField(_("note for coordinators"), blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["mentorship", "held_on"], name="checkin_mentorship_held")]
+
+    def __str__(self):
+        return f"{self.held_on:%Y-%m-%d} ({self.get_with_whom_display()}, {self.get_channel_display()})"

@@ -6,10 +6,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Max, Min, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 
 from accounts.selectors import invitation_states
-from mentorskap.localtime import local_date
+from mentorskap.localtime import LOCAL_TZ, local_date
 
 from .models import MeetingStatus, Mentorship, MentorshipStatus, Program
 from .permissions import coordinated_program_ids
@@ -42,6 +42,7 @@ def with_meeting_dates(mentorships: QuerySet[Mentorship], *, now: datetime) -> Q
         last_at=Max(Coalesce("meetings__starts_at", "meetings__created_at"), filter=held),
         next_at=Min("meetings__starts_at", filter=ahead),
         meetings_held=Count("meetings", filter=held),
+        last_on=TruncDate(Max(Coalesce("meetings__starts_at", "meetings__created_at"), filter=held), tzinfo=LOCAL_TZ),
     )
 
 
@@ -68,6 +69,24 @@ def stall_reason(mentorship: Mentorship, *, today: date) -> str | None:
     if mentorship.next_at is None and last <= today - timedelta(weeks=program.stalled_after_weeks):
         return "no_meeting"
     return None
+
+
+def stalled_filter(program: Program, *, today: date) -> Q:
+    """The SQL twin of `stall_reason` for the pairs of one program, as a
+    filter on a queryset annotated by `with_meeting_dates` and `started_on`
+    (programs.checkins.with_checkins): the program page filters and counts
+    10,000 pairs with it. tests/test_program_page.py holds the two to each
+    other."""
+    no_agreement = (Q(agreement__isnull=True) | Q(agreement__version=0)) & Q(
+        started_on__lte=today - timedelta(weeks=program.agreement_due_weeks)
+    )
+    quiet_since = today - timedelta(weeks=program.stalled_after_weeks)
+    no_meeting = (
+        Q(agreement__version__gt=0)
+        & Q(next_at__isnull=True)
+        & (Q(last_on__lte=quiet_since) | Q(last_at__isnull=True, started_on__lte=quiet_since))
+    )
+    return Q(status=MentorshipStatus.ACTIVE) & (no_agreement | no_meeting)
 
 
 def stalled_mentorships(*, now: datetime) -> list[tuple[Mentorship, str]]:
@@ -137,6 +156,14 @@ def digest_pairs(pair_reasons: list[list[Any]]) -> list[dict[str, Any]]:
     )
     ordered = sorted(mentorships, key=lambda m: (m.program.name, m.mentee.display_name))
     return [{"mentorship": m, "reason": wanted[m.pk]} for m in ordered]
+
+
+def checkin_pairs(ids: list[int]) -> list[Mentorship]:
+    """The digest's pairs due for a check-in, read now: those still open."""
+    pairs = Mentorship.objects.filter(
+        pk__in=ids, status__in=[MentorshipStatus.INVITED, MentorshipStatus.ACTIVE]
+    ).select_related("program", "mentor", "mentee")
+    return sorted(pairs, key=lambda m: (m.program.name, m.mentee.display_name))
 
 
 def journal_started_ids(mentorships: list[Mentorship]) -> set[int]:

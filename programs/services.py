@@ -8,7 +8,7 @@ from accounts.services import invitation_create, is_registered
 from outbox.enqueue import dispatch_after_commit, mail_enqueue
 
 from .mail_kinds import ProgramMail
-from .models import Mentorship, MentorshipStatus, Program
+from .models import CheckIn, Mentorship, MentorshipStatus, Program
 
 
 def person_get_or_create(*, email, name=""):
@@ -124,3 +124,15 @@ def mentorships_end_when_due(*, today):
     due = Q(ends_on__lt=today) | Q(program__ends_on__lt=today)
     open_pairs = Mentorship.objects.filter(status__in=[MentorshipStatus.INVITED, MentorshipStatus.ACTIVE])
     return open_pairs.filter(due).update(status=MentorshipStatus.ENDED)
+
+
+def checkin_record(*, mentorship, recorded_by, held_on, with_whom, channel, note=""):
+    """The coordinator's record of a check-in with the pair."""
+    return CheckIn.objects.create(
+        mentorship=mentorship,
+        recorded_by=recorded_by,
+        held_on=held_on,
+        with_whom=with_whom,
+        channel=channel,
+        note=note.strip(),
+    )

@@ -10,7 +10,7 @@ from outbox.dispatch import dispatch_due_mail
 from outbox.models import MailStatus, OutgoingMail
 from outbox.preferences import preferences_update
 from programs.mail_kinds import ProgramMail
-from programs.models import MentorshipStatus
+from programs.models import CheckIn, MentorshipStatus
 from sessions.mail_kinds import SessionMail
 from sessions.models import MeetingStatus
 from sessions.nudges import nudges_scan
@@ -149,8 +149,27 @@ def test_no_digest_when_nothing_has_stalled_and_not_for_other_programs(
 ):
     AgreementFactory(mentorship=mentorship)
     met(mentorship, 3, clock, number=1)
+    # The coordinator has checked in as often as the program asks: none is due.
+    for _ in range(mentorship.program.checkins_first_month):
+        CheckIn.objects.create(
+            mentorship=mentorship, held_on=clock.now.date(), with_whom="both", channel="phone", recorded_by=coordinator
+        )
     nudges_scan()
     assert not OutgoingMail.objects.filter(kind=ProgramMail.COORDINATOR_DIGEST).exists()
+
+
+def test_digest_lists_pairs_due_for_a_check_in(program, coordinator, mentorship, clock):
+    """Issue 10: no check-in in the first 15 days of a pair, and the digest says so."""
+    mentorship.starts_on = (clock.now - 16 * DAY).date()
+    mentorship.save()
+    AgreementFactory(mentorship=mentorship)
+    met(mentorship, 3, clock, number=1)
+    nudges_scan()
+    digest = OutgoingMail.objects.get(kind=ProgramMail.COORDINATOR_DIGEST, recipient=coordinator)
+    assert digest.context == {"pairs": [], "checkins": [mentorship.pk]}
+    dispatch_due_mail()
+    sent = OutgoingMail.objects.get(pk=digest.pk)
+    assert sent.status == "sent"
 
 
 def test_ended_mentorships_are_not_nudged(mentorship, clock):
@@ -177,7 +196,8 @@ def test_scan_that_finds_nothing_new_is_cheap(db, clock, django_assert_max_num_q
         AgreementFactory(mentorship=pair)
         met(pair, 8, clock, number=2)
     assert nudges_scan()["notes"] == 5
-    with django_assert_max_num_queries(6):
+    # 7: the digest also reads the programs' check-in cadences (once, however many programs).
+    with django_assert_max_num_queries(7):
         assert nudges_scan() == {"ended": 0, "notes": 0, "booking": 0, "digest": 0}
 
 

@@ -1,18 +1,12 @@
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import MeetingStatus
-
-# The length of a meeting booked without an end time: the booking form, the
-# calendar invitation and the dispatcher's "the meeting is over" all use it.
-# Added in real time (UTC), so a meeting across a change of the clocks still
-# lasts this long.
-DEFAULT_MEETING_LENGTH = timedelta(hours=1, minutes=30)
+from programs.models import DEFAULT_MEETING_LENGTH, MeetingStatus
 
 
 class Meeting(models.Model):

@@ -1,0 +1,74 @@
+"""Spreadsheets out: CSV (for Excel in Swedish: UTF-8 with BOM, semicolons)
+and Excel (xlsx, through openpyxl). A cell that a spreadsheet would run as a
+formula (starting with =, +, -, @, a tab or a carriage return) is written as
+text: in CSV with a leading apostrophe, in xlsx as a string cell."""
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+Rows = Iterable[Sequence[Any]]
+
+
+def csv_safe(value: Any) -> str:
+    """The value as CSV text that no spreadsheet runs as a formula."""
+    text = _text(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def csv_response(filename: str, rows: Rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response.write("\ufeff")  # Excel reads UTF-8 only with a byte order mark
+    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([csv_safe(value) for value in row])
+    return response
+
+
+def xlsx_response(filename: str, sheets: Sequence[tuple[str, Rows]]) -> HttpResponse:
+    """An Excel file with one sheet per (title, rows)."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        _sheet_fill(book.create_sheet(title=title[:31]), rows)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+def _sheet_fill(sheet, rows: Rows) -> None:
+    widths: dict[int, int] = {}
+    for row_number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(row=row_number, column=column)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                cell.value = value
+            else:
+                cell.value = _text(value)
+                # openpyxl reads a string starting with "=" as a formula: it is text.
+                cell.data_type = "s"
+            widths[column] = max(widths.get(column, 0), len(_text(value)))
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)

@@ -1,0 +1,58 @@
+"""The coordinator's forms on their own pages (the admin has its own)."""
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import CheckIn
+
+LONGEST_REPORT_DAYS = 366 * 10
+
+
+class CheckInForm(forms.ModelForm):
+    class Meta:
+        model = CheckIn
+        fields = ["held_on", "with_whom", "channel", "note"]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "with_whom": forms.RadioSelect,
+            "channel": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"note": _("Only the program's coordinators read this, never the pair.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = timezone.localdate()
+
+    def clean_held_on(self):
+        held_on = self.cleaned_data["held_on"]
+        today = timezone.localdate()
+        if held_on > today:
+            raise forms.ValidationError(_("A check-in is recorded after it took place: choose today or earlier."))
+        if held_on < today - timedelta(days=366 * 5):
+            raise forms.ValidationError(_("Choose a date within the last five years."))
+        return held_on
+
+
+class ReportForm(forms.Form):
+    starts = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    names = forms.BooleanField(
+        label=_("Include the pairs' names"),
+        required=False,
+        help_text=_("Leave unticked for a report with counts only, e.g. for a funder."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts"), cleaned.get("ends")
+        if starts and ends:
+            if ends < starts:
+                self.add_error("ends", _("The period must end on or after its first day."))
+            elif (ends - starts).days > LONGEST_REPORT_DAYS:
+                self.add_error("ends", _("Choose a period of at most ten years."))
+        return cleaned

@@ -1,0 +1,172 @@
+"""Återrapport: what happened in a program over a period, for the funder's
+report back (RF-SISU, Allmänna arvsfonden and the like). Counts only: no
+note text ever, and no names unless the coordinator asks for them."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+
+from mentorskap.localtime import LOCAL_TZ, local_date
+
+from .models import DEFAULT_MEETING_LENGTH, Mentorship, MentorshipStatus, Program, ProgramKind
+from .selectors import held_meetings
+
+CLOSED = (MentorshipStatus.ENDED, MentorshipStatus.CANCELLED)
+
+
+@dataclass
+class Report:
+    program: Program
+    starts: date
+    ends: date
+    started: int = 0
+    active: int = 0
+    ended: int = 0
+    meetings: int = 0
+    hours: float = 0.0
+    mentees: int = 0
+    mentors: int = 0
+    months: list[dict[str, Any]] = field(default_factory=list)
+    associations: list[dict[str, Any]] = field(default_factory=list)
+    pairs: list[dict[str, Any]] = field(default_factory=list)
+
+
+def report_period_default(program: Program, *, today: date) -> tuple[date, date]:
+    return program.starts_on, min(today, program.ends_on or today)
+
+
+def program_report(program: Program, *, starts: date, ends: date, now: datetime, with_names: bool) -> Report:
+    """The report for the period [starts, ends], both days included."""
+    report = Report(program=program, starts=starts, ends=ends)
+    pairs = _with_start(program.mentorships.all())
+    in_period = pairs.filter(started_on__lte=ends).exclude(status__in=CLOSED, ends_on__lt=starts)
+    report.started = pairs.filter(started_on__gte=starts, started_on__lte=ends).count()
+    report.active = in_period.exclude(status=MentorshipStatus.INVITED).count()
+    report.ended = pairs.filter(status__in=CLOSED, ends_on__gte=starts, ends_on__lte=ends).count()
+    people = in_period.aggregate(mentees=Count("mentee", distinct=True), mentors=Count("mentor", distinct=True))
+    report.mentees, report.mentors = people["mentees"], people["mentors"]
+    meetings = _meetings_in(program.mentorships.all(), starts=starts, ends=ends, now=now)
+    totals = meetings.aggregate(n=Count("meetings"), length=Sum(_length()))
+    report.meetings, report.hours = totals["n"], _hours(totals["length"])
+    report.months = _by_month(program, pairs, starts=starts, ends=ends, now=now)
+    if program.kind == ProgramKind.ASSOCIATIONS:
+        report.associations = _by_association(in_period, starts=starts, ends=ends, now=now)
+    if with_names:
+        report.pairs = _pairs_named(in_period, starts=starts, ends=ends, now=now)
+    return report
+
+
+def _with_start(pairs: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
+    return pairs.annotate(started_on=Coalesce("starts_on", TruncDate("created_at", tzinfo=LOCAL_TZ)))
+
+
+def _bounds(starts: date, ends: date) -> tuple[datetime, datetime]:
+    return (
+        datetime.combine(starts, time.min, tzinfo=LOCAL_TZ),
+        datetime.combine(ends + timedelta(days=1), time.min, tzinfo=LOCAL_TZ),
+    )
+
+
+def _meetings_in(pairs: QuerySet[Mentorship], *, starts: date, ends: date, now: datetime) -> QuerySet[Mentorship]:
+    """The pairs' held meetings with a time in the period (one row each)."""
+    first, after = _bounds(starts, ends)
+    return pairs.filter(held_meetings(now=now), meetings__starts_at__gte=first, meetings__starts_at__lt=after)
+
+
+def _length() -> ExpressionWrapper:
+    # A meeting without an end time lasted the default length.
+    return ExpressionWrapper(
+        Coalesce(F("meetings__ends_at"), F("meetings__starts_at") + DEFAULT_MEETING_LENGTH) - F("meetings__starts_at"),
+        output_field=DurationField(),
+    )
+
+
+def _hours(length: timedelta | None) -> float:
+    return round((length or timedelta(0)).total_seconds() / 3600, 1)
+
+
+def _by_month(
+    program: Program, pairs: QuerySet[Mentorship], *, starts: date, ends: date, now: datetime
+) -> list[dict[str, Any]]:
+    meetings = (
+        _meetings_in(program.mentorships.all(), starts=starts, ends=ends, now=now)
+        .annotate(month=TruncMonth("meetings__starts_at", tzinfo=LOCAL_TZ))
+        .values("month")
+        .annotate(n=Count("meetings"), length=Sum(_length()))
+    )
+    held = {local_date(row["month"]).replace(day=1): row for row in meetings}
+    started = (
+        pairs.filter(started_on__gte=starts, started_on__lte=ends)
+        .annotate(month=TruncMonth("started_on"))
+        .values("month")
+        .annotate(n=Count("pk"))
+    )
+    new = {_month_of(row["month"]): row["n"] for row in started}
+    months = []
+    month = starts.replace(day=1)
+    while month <= ends:
+        row = held.get(month, {})
+        months.append(
+            {
+                "month": month,
+                "started": new.get(month, 0),
+                "meetings": row.get("n", 0),
+                "hours": _hours(row.get("length")),
+            }
+        )
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _month_of(value: date | datetime) -> date:
+    return (local_date(value) if isinstance(value, datetime) else value).replace(day=1)
+
+
+def _by_association(pairs: QuerySet[Mentorship], *, starts: date, ends: date, now: datetime) -> list[dict[str, Any]]:
+    """Per association: its pairs on each side, and their meetings and hours."""
+    rows: dict[int, dict[str, Any]] = {}
+    for side in ("mentee", "mentor"):
+        org = f"{side}_organisation"
+        counted = pairs.filter(**{f"{org}__isnull": False}).values(f"{org}", f"{org}__name").annotate(n=Count("pk"))
+        for row in counted:
+            entry = rows.setdefault(
+                row[org], {"name": row[f"{org}__name"], "mentee": 0, "mentor": 0, "meetings": 0, "hours": 0.0}
+            )
+            entry[side] = row["n"]
+        held = (
+            _meetings_in(pairs, starts=starts, ends=ends, now=now)
+            .filter(**{f"{org}__isnull": False})
+            .values(org)
+            .annotate(n=Count("meetings"), length=Sum(_length()))
+        )
+        for row in held:
+            entry = rows[row[org]]
+            entry["meetings"] += row["n"]
+            entry["hours"] = round(entry["hours"] + _hours(row["length"]), 1)
+    return sorted(rows.values(), key=lambda entry: entry["name"])
+
+
+def _pairs_named(pairs: QuerySet[Mentorship], *, starts: date, ends: date, now: datetime) -> list[dict[str, Any]]:
+    held = dict(
+        _meetings_in(pairs, starts=starts, ends=ends, now=now)
+        .values("pk")
+        .annotate(n=Count("meetings"))
+        .values_list("pk", "n")
+    )
+    listed = pairs.select_related("mentee", "mentor", "mentee_organisation", "mentor_organisation").order_by(
+        "mentee__name", "mentee__email"
+    )
+    return [
+        {
+            "mentee": pair.mentee.display_name,
+            "mentor": pair.mentor.display_name,
+            "mentee_organisation": pair.mentee_organisation.name if pair.mentee_organisation else "",
+            "mentor_organisation": pair.mentor_organisation.name if pair.mentor_organisation else "",
+            "status": pair.get_status_display(),
+            "meetings": held.get(pair.pk, 0),
+        }
+        for pair in listed
+    ]
