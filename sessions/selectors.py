@@ -58,7 +58,8 @@ def next_step(mentorship, user, meetings, now):
         return None
     role = mentorship.role_of(user)
     agreement = agreement_of(mentorship)
-    if agreement is None or not agreement.is_started:
+    # A draft that lacks what must be agreed on is not yet to be confirmed.
+    if agreement is None or not agreement.is_complete:
         return "write_agreement" if role == "mentee" else "await_agreement"
     confirmed_at = agreement.mentee_confirmed_at if role == "mentee" else agreement.mentor_confirmed_at
     if confirmed_at is None:
