@@ -111,6 +111,17 @@ def current_reminder_items(meetings):
     return None, []
 
 
+def with_next_meetings(meetings):
+    """Set `next_meeting` on each of `meetings` (in number order): the next one
+    not cancelled, what the paper's "Boka nästa tillfälle" line says."""
+    following = None
+    for meeting in reversed(meetings):
+        meeting.next_meeting = following
+        if meeting.status != MeetingStatus.CANCELLED:
+            following = meeting
+    return meetings
+
+
 def previous_of(meeting, meetings):
     earlier = [m for m in meetings if m.number < meeting.number and m.status != MeetingStatus.CANCELLED]
     return max(earlier, key=lambda m: m.number, default=None)
