@@ -98,11 +98,13 @@
     return copy.textContent.replace(/\s+/g, " ").trim();
   }
 
-  // What the person calls the field: the group's name for rows and choices
-  // (data-draft-label or the fieldset's legend), else the field's own label.
+  // What the person calls the field: the heading of a part marked
+  // data-draft-label (the notes' parts, the "kom ihåg" rows), the legend of a
+  // group of choices, else the field's own label.
   function labelOf(form, el) {
-    var named = el.closest("[data-draft-label]");
-    if (named) { return named.dataset.draftLabel; }
+    var part = el.closest("[data-draft-label]");
+    var heading = part && part.querySelector("legend");
+    if (heading) { return textWithoutAsterisk(heading); }
     if (el.type === "radio" || el.type === "checkbox") {
       var legend = el.closest("fieldset") && el.closest("fieldset").querySelector("legend");
       if (legend) { return textWithoutAsterisk(legend); }
