@@ -46,6 +46,25 @@ def can_view_mentorship(user, mentorship):
 # coordinator may read the agreement, and the meeting notes.
 AGREEMENT_SHARED = ("agreement", "open")
 NOTES_SHARED = ("open",)
+# The levels from the one that shares least to the one that shares most.
+LEVELS_BY_OPENNESS = ("private", "agreement", "open")
+
+
+def _openness(level):
+    # An unknown level (an old or damaged row) counts as the strictest.
+    return LEVELS_BY_OPENNESS.index(level) if level in LEVELS_BY_OPENNESS else 0
+
+
+def confidentiality_in_force(*, in_force, chosen, confirmed_by_both):
+    """The level a coordinator reads by, after the pair chose `chosen`.
+
+    One party's word never opens more: a level that shares more takes effect
+    only once both have confirmed it. A level that shares less protects the
+    pair, so it takes effect at once, on either party's word.
+    """
+    if confirmed_by_both or _openness(chosen) <= _openness(in_force):
+        return chosen
+    return in_force
 
 
 def _shared(user, mentorship, level, shared_at):
@@ -56,7 +75,9 @@ def _shared(user, mentorship, level, shared_at):
 
 
 def _level(agreement):
-    return agreement.confidentiality if agreement is not None else None
+    # The level in force, not the one chosen: a raised level that only one
+    # party has confirmed opens nothing yet.
+    return agreement.shared_confidentiality if agreement is not None else None
 
 
 def can_read_agreement(user, mentorship, agreement):
@@ -68,15 +89,23 @@ def can_read_notes(user, mentorship, agreement):
     return _shared(user, mentorship, _level(agreement), NOTES_SHARED)
 
 
-def can_read_agreement_version(user, mentorship, content):
-    """An old version is read at the level it was saved with: text saved while
-    the pair kept it private stays private after they open the agreement."""
-    return _shared(user, mentorship, content.get("confidentiality"), AGREEMENT_SHARED)
+def _version_level(agreement, content):
+    """An old version is read at the level it was saved with, and never at
+    more than the level in force now: text saved while the pair kept it
+    private stays private after they open the agreement, and a version whose
+    raised level was never confirmed by both opens nothing."""
+    saved = content.get("confidentiality")
+    in_force = _level(agreement)
+    return saved if _openness(saved) <= _openness(in_force) else in_force
 
 
-def can_read_version_notes(user, mentorship, content):
+def can_read_agreement_version(user, mentorship, agreement, content):
+    return _shared(user, mentorship, _version_level(agreement, content), AGREEMENT_SHARED)
+
+
+def can_read_version_notes(user, mentorship, agreement, content):
     """Meeting 1's summary in an old version: note text, read like the notes."""
-    return _shared(user, mentorship, content.get("confidentiality"), NOTES_SHARED)
+    return _shared(user, mentorship, _version_level(agreement, content), NOTES_SHARED)
 
 
 def can_write_journal(user, mentorship):

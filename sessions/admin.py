@@ -1,7 +1,8 @@
 """The coordinator's read-only view of agreements and meetings.
 
 Coordinators see metadata (dates, counts, status). Note text is shown only
-where the pair's confidentiality level shares it, for every admin user.
+where the pair's confidentiality level in force shares it (a raised level
+counts once both have confirmed it), for every admin user.
 """
 
 from django.contrib import admin
@@ -17,6 +18,7 @@ from .selectors import agreement_of
 AGREEMENT_META = [
     "mentorship",
     "confidentiality",
+    "shared_confidentiality",
     "version",
     "updated_at",
     "mentee_confirmed_at",
@@ -66,8 +68,9 @@ class ConfidentialTextAdmin(CoordinatorScopedAdmin):
 
 @admin.register(Agreement)
 class AgreementAdmin(ConfidentialTextAdmin):
-    list_display = ["mentorship", "confidentiality", "is_confirmed", "updated_at"]
-    list_filter = ["confidentiality"]
+    # The level in force decides what a coordinator reads; the chosen one may wait for both to confirm it.
+    list_display = ["mentorship", "shared_confidentiality", "confidentiality", "is_confirmed", "updated_at"]
+    list_filter = ["shared_confidentiality"]
     meta_fields = AGREEMENT_META
     text_fields = AGREEMENT_TEXT
 

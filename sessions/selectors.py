@@ -59,7 +59,8 @@ def next_step(mentorship, user, meetings, now):
         return None
     role = mentorship.role_of(user)
     agreement = agreement_of(mentorship)
-    if agreement is None or not agreement.is_started:
+    # A draft that lacks what must be agreed on is not yet to be confirmed.
+    if agreement is None or not agreement.is_complete:
         return "write_agreement" if role == "mentee" else "await_agreement"
     confirmed_at = agreement.mentee_confirmed_at if role == "mentee" else agreement.mentor_confirmed_at
     if confirmed_at is None:
@@ -107,6 +108,17 @@ def current_reminder_items(meetings):
         if meeting.status != MeetingStatus.CANCELLED and meeting.reminder_items.all():
             return meeting, list(meeting.reminder_items.all())
     return None, []
+
+
+def with_next_meetings(meetings):
+    """Set `next_meeting` on each of `meetings` (in number order): the next one
+    not cancelled, what the paper's "Boka nästa tillfälle" line says."""
+    following = None
+    for meeting in reversed(meetings):
+        meeting.next_meeting = following
+        if meeting.status != MeetingStatus.CANCELLED:
+            following = meeting
+    return meetings
 
 
 def previous_meeting(meeting, meetings=None):

@@ -425,7 +425,7 @@ def test_confidential_text_follows_the_pairs_level(
     client_for, request, mentorship, journal, level, agreement_shown, notes_shown, who
 ):
     agreement, meeting = journal
-    agreement.confidentiality = level
+    agreement.confidentiality = agreement.shared_confidentiality = level  # both confirmed it
     agreement.save()
     html = _admin_html(client_for(request.getfixturevalue(who)), mentorship, agreement, meeting)
 

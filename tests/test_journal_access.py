@@ -86,14 +86,14 @@ def test_coordinator_sees_metadata_but_not_private_notes(client_for, coordinator
 
 def test_coordinator_reads_what_the_pair_shares(client_for, coordinator, journal):
     agreement = journal["agreement"]
-    agreement.confidentiality = Confidentiality.AGREEMENT
+    agreement.confidentiality = agreement.shared_confidentiality = Confidentiality.AGREEMENT  # both confirmed it
     agreement.save()
     client = client_for(coordinator)
     html = client.get(url("mentorship_detail", journal)).content.decode()
     assert agreement.purpose_and_goals in html
     assert "Hemlig anteckning" not in html
     assert "Hemlig sammanfattning av träff 1" not in html  # meeting 1's notes stay with the notes
-    agreement.confidentiality = Confidentiality.OPEN
+    agreement.confidentiality = agreement.shared_confidentiality = Confidentiality.OPEN
     agreement.save()
     html = client.get(url("meeting_detail", journal)).content.decode()
     assert "Hemlig anteckning om styrelsen" in html
@@ -150,8 +150,9 @@ def test_refused_access_is_logged_without_note_text(client_for, outsider, journa
     assert not any("Hemlig" in r.getMessage() for r in caplog.records)
 
 
-def _saved_agreement(client_for, mentee, journal, confidentiality):
-    """The mentee saves through the form, so a version row is written."""
+def _saved_agreement(client_for, mentee, journal, confidentiality, confirmed_by=()):
+    """The mentee saves through the form, so a version row is written; then
+    each of `confirmed_by` says "Vi är överens"."""
     from tests.test_journal_forms import AGREEMENT_FIELDS
 
     mentorship = journal["mentorship"]
@@ -159,13 +160,20 @@ def _saved_agreement(client_for, mentee, journal, confidentiality):
     data["version"] = journal["agreement"].version
     response = client_for(mentee).post(reverse("agreement_edit", args=[mentorship.public_id]), data)
     assert response.status_code == 302
-    return journal["agreement"].version + 1
+    version = journal["agreement"].version + 1
+    for party in confirmed_by:
+        confirm = client_for(party).post(
+            reverse("agreement_confirm", args=[mentorship.public_id]), {"version": version}
+        )
+        assert confirm.status_code == 302
+    journal["agreement"].refresh_from_db()
+    return version
 
 
 def test_agreement_versions_hide_meeting_1_notes_from_a_coordinator_at_level_agreement(
-    client_for, mentee, coordinator, journal
+    client_for, mentee, mentor, coordinator, journal
 ):
-    version = _saved_agreement(client_for, mentee, journal, Confidentiality.AGREEMENT)
+    version = _saved_agreement(client_for, mentee, journal, Confidentiality.AGREEMENT, confirmed_by=(mentee, mentor))
     client = client_for(coordinator)
     page = client.get(reverse("agreement_version_detail", args=[journal["mentorship"].public_id, version]))
     assert page.status_code == 200
@@ -174,8 +182,10 @@ def test_agreement_versions_hide_meeting_1_notes_from_a_coordinator_at_level_agr
     assert "Hemlig sammanfattning" not in html
 
 
-def test_agreement_versions_show_meeting_1_notes_when_the_pair_opened_them(client_for, mentee, coordinator, journal):
-    version = _saved_agreement(client_for, mentee, journal, Confidentiality.OPEN)
+def test_agreement_versions_show_meeting_1_notes_when_the_pair_opened_them(
+    client_for, mentee, mentor, coordinator, journal
+):
+    version = _saved_agreement(client_for, mentee, journal, Confidentiality.OPEN, confirmed_by=(mentee, mentor))
     page = client_for(coordinator).get(
         reverse("agreement_version_detail", args=[journal["mentorship"].public_id, version])
     )
@@ -183,16 +193,19 @@ def test_agreement_versions_show_meeting_1_notes_when_the_pair_opened_them(clien
 
 
 def test_a_version_saved_as_private_stays_private_after_the_pair_opens_the_agreement(
-    client_for, mentee, coordinator, journal
+    client_for, mentee, mentor, coordinator, journal
 ):
     private = _saved_agreement(client_for, mentee, journal, Confidentiality.PRIVATE)
-    journal["agreement"].refresh_from_db()
-    _saved_agreement(client_for, mentee, journal, Confidentiality.AGREEMENT)
+    opened = _saved_agreement(client_for, mentee, journal, Confidentiality.AGREEMENT, confirmed_by=(mentee, mentor))
     client = client_for(coordinator)
     url_ = reverse("agreement_version_detail", args=[journal["mentorship"].public_id, private])
     assert client.get(url_).status_code == 404
     listing = client.get(reverse("agreement_versions", args=[journal["mentorship"].public_id]))
+    assert listing.status_code == 200
     assert url_ not in listing.content.decode()
+    assert (
+        reverse("agreement_version_detail", args=[journal["mentorship"].public_id, opened]) in listing.content.decode()
+    )
 
 
 def test_print_tells_a_coordinator_the_agreement_is_private_not_missing(client_for, coordinator, journal, settings):

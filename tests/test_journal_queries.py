@@ -92,7 +92,7 @@ def test_coordinator_dashboard_query_count_is_fixed(client_for, coordinator, pro
 @pytest.mark.parametrize("role", ["mentor", "coordinator"])
 @pytest.mark.parametrize("page", [1, 2, 4, 8])
 def test_other_readers_query_count_is_the_same_at_1_and_50_meetings(request, client_for, mentorship, role, page):
-    AgreementFactory(mentorship=mentorship, confidentiality="open")
+    AgreementFactory(mentorship=mentorship, confidentiality="open", shared_confidentiality="open")
     ahead = timezone.now() + dt.timedelta(days=3)
     Meeting.objects.create(mentorship=mentorship, number=1000, starts_at=ahead, status=MeetingStatus.BOOKED)
     grow(mentorship, 1)

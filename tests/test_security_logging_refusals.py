@@ -87,7 +87,7 @@ def test_versions_of_a_private_agreement_are_refused_and_logged(client_for, coor
 
 def test_a_version_saved_while_private_is_refused_and_logged(client_for, coordinator, agreement, security):
     """The pair opened the agreement later; the old private version stays theirs."""
-    agreement.confidentiality = Confidentiality.AGREEMENT
+    agreement.confidentiality = agreement.shared_confidentiality = Confidentiality.AGREEMENT
     agreement.save()
     AgreementVersion.objects.create(
         agreement=agreement,

@@ -24,6 +24,16 @@ class Agreement(models.Model):
     confidentiality = models.CharField(
         _("Level of confidentiality"), max_length=20, choices=Confidentiality.choices, default=Confidentiality.PRIVATE
     )
+    # The level in force for coordinators: what the last level both parties
+    # confirmed allows, or a stricter one chosen since (a level that shares
+    # less takes effect at once, one that shares more only when both have
+    # confirmed it). programs.permissions reads this, never `confidentiality`.
+    shared_confidentiality = models.CharField(
+        _("Level of confidentiality in force"),
+        max_length=20,
+        choices=Confidentiality.choices,
+        default=Confidentiality.PRIVATE,
+    )
     confidentiality_notes = models.TextField(_("About confidentiality"), blank=True, max_length=5000)
     meeting_arrangements = models.TextField(_("How and how often we meet"), blank=True, max_length=5000)
     costs = models.TextField(_("How costs are handled"), blank=True, max_length=5000)
@@ -53,6 +63,10 @@ class Agreement(models.Model):
         "summary",
     )
 
+    # What the template asks the pair to agree on before "Vi är överens": a
+    # draft may lack them, a confirmation may not.
+    REQUIRED_FOR_CONFIRMATION = ("purpose_and_goals", "confidentiality")
+
     class Meta:
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
@@ -67,6 +81,32 @@ class Agreement(models.Model):
     @property
     def is_started(self):
         return self.version > 0
+
+    @property
+    def missing_for_confirmation(self):
+        """The names of the required fields this version leaves empty."""
+        missing = []
+        for name in self.REQUIRED_FOR_CONFIRMATION:
+            value = getattr(self, name)
+            if name == "confidentiality":
+                if value not in Confidentiality.values:
+                    missing.append(name)
+            elif not value.strip():
+                missing.append(name)
+        return missing
+
+    @property
+    def missing_labels(self):
+        return [self._meta.get_field(name).verbose_name for name in self.missing_for_confirmation]
+
+    @property
+    def is_complete(self):
+        return not self.missing_for_confirmation
+
+    @property
+    def confidentiality_pending(self):
+        """The level the pair chose, while it waits for both to confirm it."""
+        return self.confidentiality != self.shared_confidentiality
 
 
 class AgreementVersion(models.Model):

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from programs import permissions
 from programs.services import mentorship_activate, mentorship_lock
 
 from .. import notifications
@@ -18,6 +19,15 @@ class AgreementConflict(Exception):
         self.current = current
 
 
+class AgreementIncomplete(Exception):
+    """The agreement lacks what must be in it before it is confirmed, or
+    before meeting 2 is booked from it."""
+
+    def __init__(self, agreement):
+        super().__init__("agreement lacks " + ", ".join(agreement.missing_for_confirmation))
+        self.agreement = agreement
+
+
 def agreement_content(agreement):
     return {field: getattr(agreement, field) for field in Agreement.TEXT_FIELDS}
 
@@ -28,6 +38,12 @@ def agreement_save(*, mentorship, user, content, base_version, focus_areas=None,
 
     A change after a confirmation clears both confirmations and tells the
     other party. `next_meeting` (starts_at, ends_at, location) books meeting 2.
+
+    An incomplete agreement may be saved as a draft, but it does not make
+    Tillfälle 1 held (the pair has not yet agreed on its frame, and the
+    coordinator's counts would show a meeting that did not happen) and it
+    cannot book meeting 2: the booking would become meeting 1
+    (AgreementIncomplete, nothing saved).
     """
     agreement, _created = Agreement.objects.select_for_update().get_or_create(mentorship=mentorship)
     if agreement.version != base_version:
@@ -46,7 +62,10 @@ def agreement_save(*, mentorship, user, content, base_version, focus_areas=None,
     changed = agreement_content(agreement) != content or focus_changed or agreement.version == 0
     if changed:
         _apply_change(agreement, user, content, focus_names=_focus_names(mentorship))
-    _first_meeting_held(mentorship)
+    if next_meeting and not agreement.is_complete:
+        raise AgreementIncomplete(agreement)
+    if agreement.is_complete:
+        _first_meeting_held(mentorship)
     mentorship_activate(mentorship)
     if next_meeting:
         meeting_book(mentorship=mentorship, **next_meeting)
@@ -68,6 +87,11 @@ def _apply_change(agreement, user, content, *, focus_names):
     agreement.version += 1
     agreement.updated_by = user
     agreement.mentee_confirmed_at = agreement.mentor_confirmed_at = None
+    # Nobody has confirmed this version yet: a stricter level holds now, a
+    # more open one waits for both (programs.permissions has the rule).
+    agreement.shared_confidentiality = permissions.confidentiality_in_force(
+        in_force=agreement.shared_confidentiality, chosen=agreement.confidentiality, confirmed_by_both=False
+    )
     agreement.save()
     AgreementVersion.objects.create(
         agreement=agreement,
@@ -98,10 +122,22 @@ def _first_meeting_held(mentorship):
 
 @transaction.atomic
 def agreement_confirm(*, agreement, user, version):
-    """ "Vi är överens": confirm the version the person has read."""
+    """ "Vi är överens": confirm the version the person has read.
+
+    The row is held while it is checked and changed, so the second of two
+    confirmations at once sees the first and puts the agreed level in force.
+    """
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if locked.version != version:
+        raise AgreementConflict(locked)
+    if not locked.is_complete:
+        raise AgreementIncomplete(locked)
     field = "mentee_confirmed_at" if user.pk == agreement.mentorship.mentee_id else "mentor_confirmed_at"
-    updated = Agreement.objects.filter(pk=agreement.pk, version=version).update(**{field: timezone.now()})
-    if updated != 1:
-        raise AgreementConflict(Agreement.objects.get(pk=agreement.pk))
+    setattr(locked, field, timezone.now())
+    locked.shared_confidentiality = permissions.confidentiality_in_force(
+        in_force=locked.shared_confidentiality, chosen=locked.confidentiality, confirmed_by_both=locked.is_confirmed
+    )
+    # Not updated_at: a confirmation does not change the text.
+    locked.save(update_fields=[field, "shared_confidentiality"])
     agreement.refresh_from_db()
     return agreement

@@ -8,6 +8,7 @@ from ..selectors import (
     meeting_needing_notes,
     next_booked_meeting,
     next_step,
+    with_next_meetings,
 )
 from .access import abilities, mentorship_or_404
 from .decorators import journal_view
@@ -42,18 +43,26 @@ def journal_print(request, public_id):
     """The whole journal laid out like the paper template."""
     mentorship = mentorship_or_404(request, public_id)
     context = _journal_context(request, mentorship)
-    context["meetings"] = list(reversed(context["meetings"]))
+    context["meetings"] = with_next_meetings(list(reversed(context["meetings"])))
+    context["first_meeting"] = _first(context["meetings"])
     return render(request, "mentoring_sessions/journal_print.html", context)
+
+
+def _first(meetings):
+    return meetings[0] if meetings and meetings[0].is_first else None
 
 
 @journal_view
 def agreement_print(request, public_id):
     """The agreement alone: the print view without the meetings (none are read)."""
     mentorship = mentorship_or_404(request, public_id)
+    # Only the dates, for Tillfälle 1's and the "book the next meeting" line.
+    dates = with_next_meetings(list(mentorship.meetings.order_by("number")))
     context = {
         "mentorship": mentorship,
         "agreement": agreement_of(mentorship),
         "meetings": [],
+        "first_meeting": _first(dates),
         **abilities(request.user, mentorship),
     }
     return render(request, "mentoring_sessions/journal_print.html", context)

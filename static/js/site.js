@@ -10,6 +10,12 @@
   var TEXT_TYPES = ["text"];
   var CHOICE_TYPES = ["radio", "checkbox"];
 
+  // The djangojs catalogue (/jsi18n/) defines these; without it, English.
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (format, args) {
+    return format.replace("%s", args[0]);
+  };
+
   function draftKey(form) {
     return "mentorskap-draft:" + form.dataset.draft;
   }
@@ -52,20 +58,21 @@
     });
   }
 
+  // The fields restored, so the notice can name them and "discard" undo them.
   function restoreText(form, fields) {
-    var restored = false;
+    var restored = [];
     fieldsOf(form, TEXT_TYPES).forEach(function (el) {
       var value = fields[el.name];
       if (typeof value === "string" && value !== "" && value !== el.value && el.value === el.defaultValue) {
         el.value = value;
-        restored = true;
+        restored.push(el);
       }
     });
     return restored;
   }
 
   function restoreChoices(form, choices) {
-    var restored = false;
+    var restored = [];
     var groups = {};
     fieldsOf(form, CHOICE_TYPES).forEach(function (el) {
       (groups[el.name] = groups[el.name] || []).push(el);
@@ -75,12 +82,80 @@
       var group = groups[name];
       var untouched = group.every(function (el) { return el.checked === el.defaultChecked; });
       if (!Array.isArray(wanted) || !untouched) { return; }
+      var changed = false;
       group.forEach(function (el) {
         var checked = wanted.indexOf(el.value) >= 0;
-        if (el.checked !== checked) { el.checked = checked; restored = true; }
+        if (el.checked !== checked) { el.checked = checked; changed = true; }
       });
+      if (changed) { restored = restored.concat(group); }
     });
     return restored;
+  }
+
+  function textWithoutAsterisk(el) {
+    var copy = el.cloneNode(true);
+    copy.querySelectorAll(".asteriskField").forEach(function (star) { star.remove(); });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  // What the person calls the field: the heading of a part marked
+  // data-draft-label (the notes' parts, the "kom ihåg" rows), the legend of a
+  // group of choices, else the field's own label.
+  function labelOf(form, el) {
+    var part = el.closest("[data-draft-label]");
+    var heading = part && part.querySelector("legend");
+    if (heading) { return textWithoutAsterisk(heading); }
+    if (el.type === "radio" || el.type === "checkbox") {
+      var legend = el.closest("fieldset") && el.closest("fieldset").querySelector("legend");
+      if (legend) { return textWithoutAsterisk(legend); }
+    }
+    var label = el.id && form.querySelector('label[for="' + el.id + '"]');
+    return label ? textWithoutAsterisk(label) : el.name;
+  }
+
+  function labelsOf(form, elements) {
+    var labels = [];
+    elements.forEach(function (el) {
+      var label = labelOf(form, el);
+      if (label && labels.indexOf(label) < 0) { labels.push(label); }
+    });
+    return labels;
+  }
+
+  // Back to what the server sent: the saved text, no draft kept.
+  function discardDraft(form, restored) {
+    clearTimeout(form.draftTimer);
+    try { localStorage.removeItem(draftKey(form)); } catch (e) { /* ignore */ }
+    restored.forEach(function (el) {
+      if (el.tagName === "INPUT" && CHOICE_TYPES.indexOf(el.type) >= 0) {
+        el.checked = el.defaultChecked;
+      } else {
+        el.value = el.defaultValue;
+      }
+    });
+  }
+
+  function showRestored(form, restored) {
+    var notice = form.querySelector(".draft-notice");
+    if (!notice) { return; }
+    var text = document.createElement("span");
+    text.textContent = interpolate(gettext("Restored unsaved text in: %s."), [labelsOf(form, restored).join(", ")]);
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-link p-0 ms-2 align-baseline";
+    button.setAttribute("data-discard-draft", "");
+    button.textContent = gettext("Discard the draft");
+    button.addEventListener("click", function () {
+      discardDraft(form, restored);
+      // Say what happened where the button was, so focus is not lost.
+      notice.textContent = gettext("The draft is discarded.");
+      notice.setAttribute("tabindex", "-1");
+      notice.focus();
+    });
+    notice.textContent = "";
+    notice.appendChild(text);
+    notice.appendChild(button);
+    notice.classList.remove("d-none");
   }
 
   function restoreDraft(form) {
@@ -95,23 +170,25 @@
     }
     var fields = draft.fields || {};
     addRowsFor(fields);
-    var restored = restoreText(form, fields);
-    restored = restoreChoices(form, draft.choices || {}) || restored;
-    var notice = form.querySelector(".draft-notice");
-    if (restored && notice) { notice.classList.remove("d-none"); }
+    var restored = restoreText(form, fields).concat(restoreChoices(form, draft.choices || {}));
+    if (restored.length) { showRestored(form, restored); }
   }
 
   function setUpDrafts() {
     document.querySelectorAll("form[data-draft]").forEach(function (form) {
       restoreDraft(form);
-      var timer = null;
       var save = function () {
-        clearTimeout(timer);
-        timer = setTimeout(function () { saveDraft(form); }, 300);
+        clearTimeout(form.draftTimer);
+        form.draftTimer = setTimeout(function () { saveDraft(form); }, 300);
       };
       form.addEventListener("input", save);
       form.addEventListener("change", save);
       form.addEventListener("submit", function () { saveDraft(form); });
+      // "Avbryt" means: throw away what I typed. Without this the draft came
+      // back on the next visit, as if cancelling had been a pause.
+      form.querySelectorAll("a[data-cancel-draft]").forEach(function (link) {
+        link.addEventListener("click", function () { discardDraft(form, []); });
+      });
     });
   }
 

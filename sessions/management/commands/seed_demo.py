@@ -114,6 +114,7 @@ class Command(BaseCommand):
             updated_by=mentorship.mentee,
             mentee_confirmed_at=now - dt.timedelta(days=30),
             mentor_confirmed_at=now - dt.timedelta(days=29),
+            shared_confidentiality=content["confidentiality"],  # both confirmed it
             **content,
         )
         version = AgreementVersion.objects.create(
