@@ -207,3 +207,19 @@ class Mentorship(models.Model):
 
     def other_party(self, user):
         return self.mentor if user.pk == self.mentee_id else self.mentee
+
+
+class PairImportUpload(models.Model):
+    """A CSV file of pairs between its preview and "Importera". Kept here, so
+    the confirmation posts a short token instead of the whole file (which, in
+    a hidden field, could pass Django's limit on form data and end in a bare
+    400). Only the coordinator who uploaded it can use the token, and only for
+    an hour (see programs/pair_import_uploads.py)."""
+
+    token = models.CharField(max_length=64, unique=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return f"{self.uploaded_by} {self.created_at:%Y-%m-%d %H:%M}"
