@@ -4,6 +4,7 @@ headers and the sample file, size limits in the user's language, and one
 invitation per person however many rows they are in."""
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
@@ -236,3 +237,22 @@ def test_too_many_rows_is_refused_in_swedish(client_for, coordinator, program, m
 def test_no_file_is_refused_in_swedish(client_for, coordinator, program):
     response = client_for(coordinator).post(IMPORT_URL, {"file": ""})
     assert response.context["form"].errors["file"] == ["Välj en CSV-fil att ladda upp."]
+
+
+# --- The README stands alone ---------------------------------------------------
+
+
+def readme():
+    return (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_readme_links_nothing_outside_the_repository():
+    assert "../" not in readme()
+    assert "GUIDE.md" not in readme()
+
+
+def test_the_readme_example_imports_as_it_is(client_for, coordinator):
+    ProgramFactory(name="Ledarskap i föreningslivet 2026", kind=ProgramKind.INDIVIDUALS).coordinators.add(coordinator)
+    example = readme().split("```csv\n", 1)[1].split("```", 1)[0]
+    preview_and_import(client_for(coordinator), example.encode())
+    assert Mentorship.objects.count() == 2
