@@ -166,8 +166,10 @@ class Mentorship(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("mentorship")
-        verbose_name_plural = _("mentorships")
+        # "Par", as on the coordinator's pages: the admin called the same
+        # thing "mentorskap", and a coordinator met two words for one thing.
+        verbose_name = _("pair")
+        verbose_name_plural = _("pairs")
         ordering = ["program", "-created_at"]
         constraints = [
             models.UniqueConstraint(

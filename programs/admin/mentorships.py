@@ -12,13 +12,16 @@ from ..admin_scope import CoordinatorScopedAdmin
 from ..models import Mentorship, Program
 from ..permissions import coordinated_program_ids
 from ..services import mentorship_announce, person_get_or_create
+from .focus_area_widget import FocusAreaCheckboxesMixin
 from .pair_delete import PairDeleteAdminMixin
 from .pair_form import MentorshipAdminForm
 from .pair_import import PairImportAdminMixin
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(PublicIdAdminMixin, PairImportAdminMixin, PairDeleteAdminMixin, CoordinatorScopedAdmin):
+class MentorshipAdmin(
+    PublicIdAdminMixin, FocusAreaCheckboxesMixin, PairImportAdminMixin, PairDeleteAdminMixin, CoordinatorScopedAdmin
+):
     form = MentorshipAdminForm
     # The mentee's name opens the pair; "Mentee ↔ Mentor (Program)" as a first
     # column repeated the next three and pushed the progress columns off screen.
@@ -39,7 +42,6 @@ class MentorshipAdmin(PublicIdAdminMixin, PairImportAdminMixin, PairDeleteAdminM
     list_display_links = ["mentee"]
     search_fields = ["mentor__name", "mentor__email", "mentee__name", "mentee__email"]
     list_select_related = ["program", "mentor", "mentee", "agreement"]
-    filter_horizontal = ["focus_areas"]
     readonly_fields = ["public_id", "created_at"]
     change_list_template = "admin/programs/mentorship/change_list.html"
     actions = ["resend_invitations"]
