@@ -6,7 +6,9 @@ invitation per person however many rows they are in."""
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Invitation
@@ -256,3 +258,30 @@ def test_the_readme_example_imports_as_it_is(client_for, coordinator):
     example = readme().split("```csv\n", 1)[1].split("```", 1)[0]
     preview_and_import(client_for(coordinator), example.encode())
     assert Mentorship.objects.count() == 2
+
+
+# --- Queries ------------------------------------------------------------------
+
+
+def test_the_preview_reads_and_keeps_the_file_in_the_same_queries_for_1_and_30_rows(client_for, coordinator, program):
+    client = client_for(coordinator)
+    preview(client, "\n".join([HEADER, *rows(1)]).encode())  # warm up the session and the user's programs
+    counts = []
+    for count in (1, 30):
+        with CaptureQueriesContext(connection) as captured:
+            preview(client, "\n".join([HEADER, *rows(count, start=100 * count)]).encode())
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+def test_the_sample_file_in_the_same_queries_for_1_and_3_programs(client_for, coordinator, program):
+    client = client_for(coordinator)
+    client.get(SAMPLE_URL)
+    counts = []
+    for _more in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(SAMPLE_URL).status_code == 200
+        counts.append(len(captured))
+        for n in range(2):
+            ProgramFactory(name=f"Program {len(counts)}-{n}").coordinators.add(coordinator)
+    assert counts[0] == counts[1]
