@@ -198,8 +198,10 @@ class Mentorship(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("mentorship")
-        verbose_name_plural = _("mentorships")
+        # "Par", as on the coordinator's pages: the admin called the same
+        # thing "mentorskap", and a coordinator met two words for one thing.
+        verbose_name = _("pair")
+        verbose_name_plural = _("pairs")
         ordering = ["program", "-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -278,3 +280,19 @@ class CheckIn(models.Model):
 
     def __str__(self):
         return f"{self.held_on:%Y-%m-%d} ({self.get_with_whom_display()}, {self.get_channel_display()})"
+
+
+class PairImportUpload(models.Model):
+    """A CSV file of pairs between its preview and "Importera". Kept here, so
+    the confirmation posts a short token instead of the whole file (which, in
+    a hidden field, could pass Django's limit on form data and end in a bare
+    400). Only the coordinator who uploaded it can use the token, and only for
+    an hour (see programs/pair_import_uploads.py)."""
+
+    token = models.CharField(max_length=64, unique=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return f"{self.uploaded_by} {self.created_at:%Y-%m-%d %H:%M}"

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -11,9 +12,11 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from .models import FocusArea, Mentorship, Organisation, Program
+from accounts.services import is_registered
+
+from .models import FocusArea, Mentorship, Organisation, Program, ProgramKind
 from .permissions import coordinated_program_ids
-from .services import mentorship_create, person_get_or_create, programs_lock_for_new_pairs
+from .services import mentorship_announce, mentorship_create, person_get_or_create, programs_lock_for_new_pairs
 
 COLUMNS = [
     "program",
@@ -25,6 +28,22 @@ COLUMNS = [
     "mentee_organisation",
     "focus_areas",
 ]
+# The headers of the sample file and the admin's help, in Swedish as the
+# coordinators write them; the English ones of the first version still work.
+SWEDISH_COLUMNS = {
+    "program": "program",
+    "mentor_email": "mentor_e-post",
+    "mentor_name": "mentor_namn",
+    "mentee_email": "mentee_e-post",
+    "mentee_name": "mentee_namn",
+    "mentor_organisation": "mentor_förening",
+    "mentee_organisation": "mentee_förening",
+    "focus_areas": "fokusområden",
+}
+HEADER_ALIASES = {swedish: column for column, swedish in SWEDISH_COLUMNS.items()} | {
+    "mentor_epost": "mentor_email",
+    "mentee_epost": "mentee_email",
+}
 REQUIRED = ["program", "mentor_email", "mentee_email"]
 MAX_ROWS = 2000
 MAX_FIELD = 200
@@ -64,13 +83,29 @@ def _decode(data):
     raise ValidationError(_("The file is not a readable text file. Save it as CSV (UTF-8)."))
 
 
+SEPARATOR_LINE = re.compile(r'^"?sep=(.)"?$', re.IGNORECASE)
+
+
 def _reader(text):
-    # The header row holds only column names, so the separator it uses is the
-    # file's (Swedish Excel writes semicolons). Sniffing the rows instead is
-    # fooled by short rows and guesses quoting rules wrongly.
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max((",", ";", "\t"), key=header.count)
-    return csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    """A DictReader for the text, and how many lines it skipped at the top."""
+    # newline="": the csv module then ends rows at \n, \r\n and a lone \r
+    # (old Mac and some exports), and keeps line breaks inside quoted values.
+    stream = io.StringIO(text, newline="")
+    lines = text.splitlines()
+    skipped = 0
+    # Excel may write "sep=;" as the first line: it names the separator.
+    named = SEPARATOR_LINE.match(lines[0].strip()) if lines else None
+    if named:
+        stream.readline()
+        skipped = 1
+        delimiter = named.group(1)
+    else:
+        # The header row holds only column names, so the separator it uses is
+        # the file's (Swedish Excel writes semicolons). Sniffing the rows
+        # instead is fooled by short rows and guesses quoting rules wrongly.
+        header = next((line for line in lines if line.strip()), "")
+        delimiter = max((",", ";", "\t"), key=header.count)
+    return csv.DictReader(stream, delimiter=delimiter), skipped
 
 
 def parse_pairs(data, user):
@@ -79,21 +114,25 @@ def parse_pairs(data, user):
         text = _decode(data)
     except ValidationError as error:
         return ImportResult([], [(1, error.messages[0])])
-    reader = _reader(text)
+    reader, skipped = _reader(text)
     try:
-        return _parse_rows(reader, user)
+        return _parse_rows(reader, user, skipped)
     except csv.Error as error:
         # e.g. a field larger than the csv module's limit: report, do not crash.
         return ImportResult(
-            [], [(reader.line_num, _("The file could not be read as CSV: %(error)s") % {"error": error})]
+            [], [(reader.line_num + skipped, _("The file could not be read as CSV: %(error)s") % {"error": error})]
         )
 
 
-def _parse_rows(reader, user):
-    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+def _parse_rows(reader, user, skipped):
+    written = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    headers = [HEADER_ALIASES.get(h, h) for h in written]
     missing = [c for c in REQUIRED if c not in headers]
     if missing:
-        return ImportResult([], [(1, _("Missing columns: %(columns)s") % {"columns": ", ".join(missing)})])
+        # Named as the file names its columns, Swedish or English.
+        swedish = any(HEADER_ALIASES.get(h, h) != h for h in written)
+        names = [SWEDISH_COLUMNS[c] if swedish else c for c in missing]
+        return ImportResult([], [(1 + skipped, _("Missing columns: %(columns)s") % {"columns": ", ".join(names)})])
     reader.fieldnames = headers
     programs = _programs_by_name(user)
     focus_areas = {fa.name.lower(): fa for fa in FocusArea.objects.all()}
@@ -101,9 +140,10 @@ def _parse_rows(reader, user):
     for count, raw in enumerate(reader, start=1):
         # The reader's own count, so blank lines and line breaks inside
         # quoted values do not shift the line numbers people see.
-        line = reader.line_num
+        line = reader.line_num + skipped
         if count > MAX_ROWS:
-            errors.append((line, _("The file has more than %(max)s rows.") % {"max": MAX_ROWS}))
+            too_many = _("The file has more than %(max)s rows. Import at most %(max)s pairs at a time: split the file.")
+            errors.append((line, too_many % {"max": MAX_ROWS}))
             break
         values = {c: (raw.get(c) or "").strip() for c in COLUMNS}
         if not any(values.values()):
@@ -206,10 +246,22 @@ def import_pairs(result):
     if not result.ok:
         raise ValidationError(_("The file has errors; nothing was imported."))
     programs_lock_for_new_pairs({row.program.pk for row in result.rows})
-    created = []
-    for row in result.rows:
-        created.append(_pair_create(row))
+    created = [_pair_create(row) for row in result.rows]
+    _pairs_announce(created)
     return created
+
+
+def _pairs_announce(pairs):
+    """Tell the people of the new pairs, each new person once: a mentor with
+    two mentees in the file gets one invitation (its link opens all their
+    pairs), not one per row. People who are registered already get a notice
+    per pair, since each names a different other party."""
+    invited = set()
+    for pair in pairs:
+        people = [person for person in (pair.mentee, pair.mentor) if person.pk not in invited]
+        invited.update(person.pk for person in people if not is_registered(person))
+        if people:
+            mentorship_announce(mentorship=pair, people=people)
 
 
 def _pair_create(row):
@@ -222,6 +274,7 @@ def _pair_create(row):
             % {"line": row.line}
         )
     return mentorship_create(
+        notify=False,  # told once per person when all pairs are saved
         program=row.program,
         mentor=mentor,
         mentee=mentee,
@@ -236,3 +289,26 @@ def _organisation(name):
         return None
     organisation, _created = Organisation.objects.get_or_create(name=name)
     return organisation
+
+
+SAMPLE_PEOPLE = [
+    ("anna.andersson@example.org", "Anna Andersson", "bo.berg@example.org", "Bo Berg"),
+    ("anna.andersson@example.org", "Anna Andersson", "cecilia.carlsson@example.org", "Cecilia Carlsson"),
+]
+SAMPLE_ORGANISATIONS = ("Idrottsföreningen Framåt", "Kulturföreningen Gnistan")
+
+
+def sample_rows(user):
+    """The rows of a sample file that imports as it is for `user`: Swedish
+    headers, a program they coordinate and focus areas it offers."""
+    program = next(iter(_programs_by_name(user).values()), None)
+    name = program.name if program else "Ledarskap 2026"
+    areas = [area.name for area in program.offered_focus_areas()[:2]] if program else []
+    between_associations = program is not None and program.kind == ProgramKind.ASSOCIATIONS
+    organisations = SAMPLE_ORGANISATIONS if between_associations else ("", "")
+    rows = [[SWEDISH_COLUMNS[column] for column in COLUMNS]]
+    for number, (mentor_email, mentor_name, mentee_email, mentee_name) in enumerate(SAMPLE_PEOPLE, start=1):
+        # The second row shows several focus areas in one cell.
+        row_areas = ";".join(areas[:number])
+        rows.append([name, mentor_email, mentor_name, mentee_email, mentee_name, *organisations, row_areas])
+    return rows

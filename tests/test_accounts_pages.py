@@ -65,7 +65,7 @@ def test_pages_are_swedish_by_default_and_english_on_request(db):
     swedish = Client().get(reverse("account_login")).content.decode()
     assert 'lang="sv"' in swedish and "Logga in" in swedish
     english = Client(HTTP_ACCEPT_LANGUAGE="en").get(reverse("account_login")).content.decode()
-    assert 'lang="en"' in english and "Sign In" in english
+    assert 'lang="en"' in english and "Sign in" in english
 
 
 def test_login_page_offers_a_code_and_no_sign_up_when_closed(client, db):

@@ -1,15 +1,16 @@
 """Importing pairs from a CSV file in the admin: preview, then all or nothing."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.contrib.messages import get_messages
-from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
-from programs.models import Mentorship, Organisation, ProgramKind
+from programs.models import Mentorship, Organisation, PairImportUpload, ProgramKind
 
 from .factories import MentorshipFactory, ProgramFactory, UserFactory
 
@@ -46,7 +47,7 @@ def errors_of(response):
 
 
 def confirm(client, response):
-    return client.post(IMPORT_URL, {"confirm": "1", "payload": response.context["payload"]})
+    return client.post(IMPORT_URL, {"confirm": "1", "token": response.context["token"]})
 
 
 GOOD_ROWS = [
@@ -154,7 +155,7 @@ def test_too_many_rows(client_for, coordinator, program, monkeypatch):
     monkeypatch.setattr("programs.pair_import.MAX_ROWS", 2)
     rows = [f"Ledarskap 2026,m{i}@example.org,M,e{i}@example.org,E,,," for i in range(3)]
     errors = errors_of(upload(client_for(coordinator), csv_file(*rows)))
-    assert errors == [(4, "The file has more than 2 rows.")]
+    assert errors == [(4, "The file has more than 2 rows. Import at most 2 pairs at a time: split the file.")]
 
 
 def test_comma_file_with_semicolon_separated_focus_areas_in_every_row(client_for, coordinator, program):
@@ -204,7 +205,7 @@ def test_bad_row_is_reported_with_line_and_reason_and_nothing_saved(client_for, 
     html = response.content.decode()
     assert 'id="import-errors"' in html
     assert 'id="import-preview"' not in html
-    assert "payload" not in html
+    assert 'name="token"' not in html
     assert not Mentorship.objects.exists()
     assert not User.objects.filter(email="mentor1@example.org").exists()
 
@@ -301,19 +302,31 @@ def test_html_in_an_unknown_program_name_is_escaped_in_the_error(client_for, coo
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
-def test_tampered_payload_is_refused(client_for, coordinator, program, other_program):
+def test_unknown_or_used_token_is_refused(client_for, coordinator, program):
     client = client_for(coordinator)
     preview = upload(client, csv_file(GOOD_ROWS[0]))
-    payload = preview.context["payload"]
-    tampered = payload[:-3] + ("AAA" if not payload.endswith("AAA") else "BBB")
-    response = client.post(IMPORT_URL, {"confirm": "1", "payload": tampered})
-    assert response.status_code == 302
-    assert response["Location"] == IMPORT_URL
+    token = preview.context["token"]
+    for bad in (token[:-3] + "AAA", "", None):
+        data = {"confirm": "1"} if bad is None else {"confirm": "1", "token": bad}
+        response = client.post(IMPORT_URL, data)
+        assert response.status_code == 302
+        assert response["Location"] == IMPORT_URL
     assert not Mentorship.objects.exists()
-    # Nor is a payload signed for another purpose, or no payload at all.
-    forged = signing.dumps(f"{HEADER}\nLedarskap 2026,a@example.org,A,b@example.org,B,,,\n", compress=True)
-    assert client.post(IMPORT_URL, {"confirm": "1", "payload": forged}).status_code == 302
-    assert client.post(IMPORT_URL, {"confirm": "1"}).status_code == 302
+    assert confirm(client, preview).status_code == 302
+    assert Mentorship.objects.count() == 1
+    # A token imports once: a second click (or the back button) adds nothing.
+    response = confirm(client, preview)
+    assert response["Location"] == IMPORT_URL
+    assert Mentorship.objects.count() == 1
+
+
+def test_an_expired_token_is_refused(client_for, coordinator, program):
+    client = client_for(coordinator)
+    preview = upload(client, csv_file(GOOD_ROWS[0]))
+    PairImportUpload.objects.update(created_at=timezone.now() - dt.timedelta(hours=1, minutes=1))
+    response = confirm(client, preview)
+    assert response["Location"] == IMPORT_URL
+    assert "expired" in str(next(iter(get_messages(response.wsgi_request))))
     assert not Mentorship.objects.exists()
 
 
@@ -376,15 +389,20 @@ def test_changelist_links_to_the_import(client_for, coordinator, program):
     assert IMPORT_URL in response.content.decode()
 
 
-def test_a_preview_confirmed_by_another_coordinator_imports_nothing(client, coordinator, other_coordinator, program):
+def test_someone_elses_token_is_refused(client, coordinator, other_coordinator, superuser, program):
     client.force_login(coordinator)
     preview = upload(client, csv_file(GOOD_ROWS[0]))
-    payload = preview.context["payload"]
-    client.force_login(other_coordinator)
-    response = client.post(IMPORT_URL, {"confirm": "1", "payload": payload})
-    assert response.status_code == 200
-    assert errors_of(response) == [(2, "Unknown program: Ledarskap 2026")]
+    token = preview.context["token"]
+    for someone_else in (other_coordinator, superuser):
+        client.force_login(someone_else)
+        response = client.post(IMPORT_URL, {"confirm": "1", "token": token})
+        assert response.status_code == 302
+        assert response["Location"] == IMPORT_URL
     assert not Mentorship.objects.exists()
+    # The file is still the uploader's to import.
+    client.force_login(coordinator)
+    assert confirm(client, preview).status_code == 302
+    assert Mentorship.objects.count() == 1
 
 
 def test_a_focus_area_the_program_does_not_offer_is_refused(db, superuser):

@@ -1,5 +1,6 @@
 """The focus areas seeded by the data migration, and `seed_demo`."""
 
+import datetime as dt
 import importlib
 from io import StringIO
 
@@ -8,10 +9,12 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from django.utils import timezone
 
 from accounts.models import User
 from outbox.models import OutgoingMail
 from programs.models import FocusArea, Mentorship, MentorshipStatus, Organisation, Program, ProgramKind
+from sessions.mail_kinds import SessionMail
 from sessions.models import Agreement, AgreementVersion, Meeting, MeetingStatus, ReminderItem
 
 pytestmark = pytest.mark.django_db
@@ -104,8 +107,12 @@ def test_seed_demo_twice_creates_everything_once():
     assert first["Mentorship"] == 2
     assert first["Agreement"] == 2
     assert first["focus areas"] == 8
-    # Demo pairs are created without inviting anyone.
-    assert first["outbox"] == 0
+    # Demo pairs are created without inviting anyone (the people have
+    # passwords); the booked meetings have their e-mail.
+    assert not OutgoingMail.objects.exclude(
+        kind__in=[SessionMail.MEETING_BOOKED, SessionMail.MEETING_REMINDER]
+    ).exists()
+    assert first["outbox"] > 0
     for email in DEMO_LOGINS:
         assert email in output
     assert DEMO_PASSWORD in output
@@ -188,3 +195,41 @@ def test_seed_demo_pair_has_a_realistic_agreement_and_meetings(mentee_email):
         assert meeting.location
     # "Kom ihåg" items are written at the first meeting.
     assert meetings[0].reminder_items.exists()
+
+
+@pytest.fixture
+def at_night(monkeypatch):
+    """seed_demo run at 04:00 in Stockholm, as `make run` late at night."""
+    night = dt.datetime.combine(timezone.localdate(), dt.time(4, 0), tzinfo=timezone.get_default_timezone())
+    monkeypatch.setattr(timezone, "now", lambda: night)
+    return night
+
+
+def test_seed_demo_meetings_are_on_weekday_evenings_in_stockholm(at_night):
+    _seed_demo()
+    meetings = list(Meeting.objects.all())
+    assert len(meetings) == 5
+    for meeting in meetings:
+        local = timezone.localtime(meeting.starts_at)
+        assert local.weekday() < 5, local
+        assert dt.time(17, 0) <= local.time() <= dt.time(19, 0), local
+        assert timezone.localtime(meeting.ends_at).time() <= dt.time(21, 0)
+    for meeting in Meeting.objects.filter(status=MeetingStatus.BOOKED):
+        # In the coming weeks.
+        assert at_night < meeting.starts_at < at_night + dt.timedelta(weeks=4)
+
+
+def test_seed_demo_booked_meetings_have_invitations_and_reminders(at_night):
+    _seed_demo()
+    booked = list(Meeting.objects.filter(status=MeetingStatus.BOOKED).select_related("mentorship"))
+    assert len(booked) == 2
+    for meeting in booked:
+        pair = meeting.mentorship
+        mail = OutgoingMail.objects.filter(meeting=meeting)
+        invited = set(mail.filter(kind=SessionMail.MEETING_BOOKED).values_list("recipient", flat=True))
+        assert invited == {pair.mentee_id, pair.mentor_id}
+        reminders = mail.filter(kind=SessionMail.MEETING_REMINDER)
+        assert set(reminders.values_list("recipient", flat=True)) == {pair.mentee_id, pair.mentor_id}
+        assert all(at_night < row.due_at < meeting.starts_at for row in reminders)
+    # Nothing is written about the meetings already held.
+    assert not OutgoingMail.objects.filter(meeting__status=MeetingStatus.HELD).exists()

@@ -13,6 +13,7 @@ from ..models import Mentorship, Program
 from ..permissions import coordinated_program_ids
 from ..selectors import held_meetings
 from ..services import mentorship_announce, person_get_or_create
+from .focus_area_widget import FocusAreaCheckboxesMixin
 from .pair_delete import PairDeleteAdminMixin
 from .pair_form import MentorshipAdminForm
 from .pair_import import PairImportAdminMixin
@@ -21,7 +22,12 @@ from .pair_invitations import PairInvitationsAdminMixin
 
 @admin.register(Mentorship)
 class MentorshipAdmin(
-    PublicIdAdminMixin, PairInvitationsAdminMixin, PairImportAdminMixin, PairDeleteAdminMixin, CoordinatorScopedAdmin
+    PublicIdAdminMixin,
+    PairInvitationsAdminMixin,
+    FocusAreaCheckboxesMixin,
+    PairImportAdminMixin,
+    PairDeleteAdminMixin,
+    CoordinatorScopedAdmin,
 ):
     form = MentorshipAdminForm
     # The mentee's name opens the pair; "Mentee ↔ Mentor (Program)" as a first
@@ -43,7 +49,6 @@ class MentorshipAdmin(
     list_display_links = ["mentee"]
     search_fields = ["mentor__name", "mentor__email", "mentee__name", "mentee__email"]
     list_select_related = ["program", "mentor", "mentee", "agreement"]
-    filter_horizontal = ["focus_areas"]
     readonly_fields = ["public_id", "created_at"]
     change_list_template = "admin/programs/mentorship/change_list.html"
     change_form_template = "admin/programs/mentorship/change_form.html"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..admin_scope import CoordinatorScopedAdmin, CoordinatorScopedInline
 from ..models import Mentorship, Program
+from .focus_area_widget import FocusAreaCheckboxesMixin
 
 
 class MentorshipInline(CoordinatorScopedInline, admin.TabularInline):
@@ -38,12 +39,11 @@ class MentorshipInline(CoordinatorScopedInline, admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(CoordinatorScopedAdmin):
+class ProgramAdmin(FocusAreaCheckboxesMixin, CoordinatorScopedAdmin):
     program_lookup = "id"
     list_display = ["name", "kind", "starts_on", "ends_on", "pair_count"]
     list_filter = ["kind"]
     search_fields = ["name"]
-    filter_horizontal = ["focus_areas"]
     inlines = [MentorshipInline]
     fieldsets = [
         (None, {"fields": ["name", "kind", "description", ("starts_on", "ends_on"), "focus_areas"]}),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from programs.models import FocusArea, Mentorship, MentorshipStatus, Organisation, Program, ProgramKind
 from programs.services import mentorship_create
 from sessions.models import Agreement, AgreementVersion, Meeting, MeetingStatus, ReminderItem
+from sessions.services.booking import meeting_book
 
 PASSWORD = "mentorskap-demo"
 PEOPLE = [
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             people["mentee@example.org"],
             INDIVIDUAL_AGREEMENT,
             INDIVIDUAL_MEETINGS,
+            at=dt.time(17, 30),
         )
         self._pair(
             associations,
@@ -44,6 +46,7 @@ class Command(BaseCommand):
             people["annan.mentee@example.org"],
             ASSOCIATION_AGREEMENT,
             ASSOCIATION_MEETINGS,
+            at=dt.time(18, 0),
             organisations=("Idrottsföreningen Framåt", "Kulturföreningen Gnistan"),
         )
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ with:"))
@@ -86,7 +89,7 @@ class Command(BaseCommand):
             program.focus_areas.add(*FocusArea.objects.filter(kind=program.kind))
         return individuals, associations
 
-    def _pair(self, program, mentor, mentee, agreement, meetings, organisations=(None, None)):
+    def _pair(self, program, mentor, mentee, agreement, meetings, *, at, organisations=(None, None)):
         if Mentorship.objects.filter(program=program, mentor=mentor, mentee=mentee).exists():
             return
         mentor_org, mentee_org = (
@@ -104,7 +107,7 @@ class Command(BaseCommand):
             notify=False,
         )
         self._agreement(mentorship, agreement)
-        self._meetings(mentorship, meetings)
+        self._meetings(mentorship, meetings, at=at)
 
     def _agreement(self, mentorship, content):
         now = timezone.now()
@@ -125,18 +128,24 @@ class Command(BaseCommand):
         Agreement.objects.filter(pk=agreement.pk).update(updated_at=written)
         AgreementVersion.objects.filter(pk=version.pk).update(saved_at=written)
 
-    def _meetings(self, mentorship, meetings):
-        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    def _meetings(self, mentorship, meetings, *, at):
         for number, (days_from_now, status, reflection, summary, remember) in enumerate(meetings, start=1):
-            starts_at = now + dt.timedelta(days=days_from_now)
+            starts_at = _weekday_evening(days_from_now, at)
+            ends_at = starts_at + dt.timedelta(hours=1, minutes=30)
+            location = "Föreningshuset, Storgatan 1, Uppsala" if number % 2 else "https://meet.example.org/mentorskap"
+            if status == MeetingStatus.BOOKED:
+                # Booked as a mentee books: the outbox then holds the
+                # calendar invitations and the reminders, as it would.
+                meeting_book(mentorship=mentorship, starts_at=starts_at, ends_at=ends_at, location=location)
+                continue
+            # Meetings already held were booked before the demo began: only
+            # their notes are written, no e-mail about the past goes out.
             meeting = Meeting.objects.create(
                 mentorship=mentorship,
                 number=number,
                 starts_at=starts_at,
-                ends_at=starts_at + dt.timedelta(hours=1, minutes=30),
-                location="Föreningshuset, Storgatan 1, Uppsala"
-                if number % 2
-                else "https://meet.example.org/mentorskap",
+                ends_at=ends_at,
+                location=location,
                 status=status,
                 reflection=reflection,
                 summary=summary,
@@ -145,6 +154,18 @@ class Command(BaseCommand):
             )
             for position, text in enumerate(remember):
                 ReminderItem.objects.create(meeting=meeting, text=text, position=position, done=days_from_now < -20)
+
+
+def _weekday_evening(days_from_now, at):
+    """`at` o'clock in Stockholm on the weekday about `days_from_now` days
+    away (a weekend day moves away from today): volunteers meet after work,
+    not at the hour `seed_demo` happens to run."""
+    step = dt.timedelta(days=1 if days_from_now >= 0 else -1)
+    day = timezone.localdate() + dt.timedelta(days=days_from_now)
+    while day.weekday() >= 5:
+        day += step
+    # Combined in local time on purpose: 17:30 stays 17:30 across a change to or from summer time.
+    return dt.datetime.combine(day, at, tzinfo=timezone.get_default_timezone())
 
 
 INDIVIDUAL_AGREEMENT = {
