@@ -2,7 +2,7 @@
 
 Every value has a default that works on a fresh machine (SQLite, kombu's
 filesystem broker, e-mail to the console). Production sets DJANGO_DEBUG=false
-and must then say what the secret key and allowed hosts are.
+and must then say what the secret key, the allowed hosts and the shared cache are.
 
 Every variable is read by one of the strict helpers below: a value that is
 not what the setting means (`ture` for a boolean, `-5` for seconds, a URL
@@ -329,11 +329,19 @@ SESSION_COOKIE_HTTPONLY = True
 
 # --- Cache ----------------------------------------------------------------
 # allauth keeps its rate limits (and the TOTP codes already used) in the cache.
-# With more than one web process, production points CACHE_URL at a shared
-# cache (e.g. redis://host:6379/1); otherwise each process counts on its own.
+# Production must point CACHE_URL at a cache every web process shares: with
+# locmem each process counts on its own (five failed logins per process, not
+# per person), with dummy nobody counts at all.
 # redis:// is served by Django's own backend (the redis package is installed).
-CACHE_SCHEMES = ("redis", "rediss", "filecache", "dbcache", "locmemcache", "dummycache")
+SHARED_CACHE_SCHEMES = ("redis", "rediss", "filecache", "dbcache")
+CACHE_SCHEMES = (*SHARED_CACHE_SCHEMES, "locmemcache", "dummycache")
 _cache_url = env_url("CACHE_URL", "locmemcache://", CACHE_SCHEMES)
+if not DEBUG and _split("CACHE_URL", _cache_url).scheme.lower() not in SHARED_CACHE_SCHEMES:
+    raise ImproperlyConfigured(
+        "CACHE_URL must name a cache all web processes share when DJANGO_DEBUG is false: allauth keeps its "
+        "rate limits there, and a per-process cache (locmemcache://, dummycache://, or none) multiplies them. "
+        "Set e.g. CACHE_URL=redis://host:6379/1 (see README, 'Configuration')."
+    )
 CACHES = {"default": _parsed("CACHE_URL", environ.Env.cache_url_config, _cache_url)}
 
 # --- Internationalisation -------------------------------------------------

@@ -168,6 +168,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "prod-test-" + "k3y" * 20 + "-Zq9!xW2#vB7$",
     "DJANGO_ALLOWED_HOSTS": "mentorskap.example.org",
     "DATABASE_URL": "sqlite:///:memory:",
+    "CACHE_URL": "redis://127.0.0.1:6379/11",  # required in production; check does not connect
 }
 
 
@@ -220,9 +221,15 @@ def test_production_can_share_the_rate_limit_cache_between_processes():
         "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mentorskap.settings');"
         "django.setup(); from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
     )
-    PRODUCTION_ENV["CACHE_URL"] = "redis://127.0.0.1:6379/9"
-    try:
-        result = run_with_production_env("-c", script)
-    finally:
-        del PRODUCTION_ENV["CACHE_URL"]
+    result = run_with_production_env("-c", script)
     assert result.stdout.strip().endswith("django.core.cache.backends.redis.RedisCache"), result.stderr
+
+
+def test_production_refuses_to_start_with_a_per_process_cache():
+    env_backup = PRODUCTION_ENV.pop("CACHE_URL")
+    try:
+        result = run_with_production_env("manage.py", "check", "--deploy")
+    finally:
+        PRODUCTION_ENV["CACHE_URL"] = env_backup
+    assert result.returncode != 0
+    assert "CACHE_URL must name a cache all web processes share" in result.stderr

@@ -26,6 +26,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnop",
     "DJANGO_ALLOWED_HOSTS": "mentorskap.example.org",
+    "CACHE_URL": "redis://127.0.0.1:6379/11",  # read, never connected to here
 }
 
 
@@ -66,6 +67,39 @@ def test_production_with_both_starts():
         "ALLOWED_HOSTS": "['mentorskap.example.org']",
         "SESSION_COOKIE_SECURE": "True",
     }
+
+
+CACHE_MESSAGE = "CACHE_URL must name a cache all web processes share when DJANGO_DEBUG is false"
+
+
+@pytest.mark.parametrize("cache_url", [None, "", "locmemcache://", "dummycache://", "LocMemCache://x"])
+def test_production_without_a_shared_cache_stops_and_says_what_to_set(cache_url):
+    env = {key: value for key, value in PRODUCTION.items() if key != "CACHE_URL"}
+    if cache_url is not None:
+        env["CACHE_URL"] = cache_url
+    completed = _settings(env, "CACHES")
+    assert completed.returncode != 0
+    assert CACHE_MESSAGE in completed.stderr
+    assert "Set e.g. CACHE_URL=redis://host:6379/1" in completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "backend"),
+    [
+        ("redis://127.0.0.1:6379/1", "django.core.cache.backends.redis.RedisCache"),
+        ("rediss://cache.example.org:6380/1", "django.core.cache.backends.redis.RedisCache"),
+        ("filecache:///var/tmp/mentorskap-cache", "django.core.cache.backends.filebased.FileBasedCache"),
+        ("dbcache://mentorskap_cache", "django.core.cache.backends.db.DatabaseCache"),
+    ],
+)
+def test_production_takes_a_cache_the_processes_share(cache_url, backend):
+    values = settings_of({**PRODUCTION, "CACHE_URL": cache_url}, "CACHES")
+    assert f"'BACKEND': '{backend}'" in values["CACHES"]
+
+
+def test_development_keeps_an_in_memory_cache_without_configuration():
+    values = settings_of({}, "CACHES")
+    assert "'BACKEND': 'django.core.cache.backends.locmem.LocMemCache'" in values["CACHES"]
 
 
 def test_allowed_hosts_is_a_comma_separated_list():
