@@ -229,6 +229,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After the headers above (its 400 page gets them) and before anything
+    # that reads a form or queries with what the request brought.
+    "mentorskap.middleware.RequestTextMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.MfaRequiredForStaffMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",

@@ -1,0 +1,37 @@
+"""What every request and response gets, whichever app answers it."""
+
+from django.shortcuts import render
+
+NUL = "\x00"
+
+
+class RequestTextMiddleware:
+    """Refuses a request whose text no view could store: a NUL character in
+    the path, a query parameter or a form field (its name or its value).
+
+    PostgreSQL refuses NUL in any query, so a %00 in the admin's search or a
+    pasted form field answered 500 wherever it reached the database. Checked
+    here, once, it is a 400 page in the person's language before any view or
+    form sees it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any(NUL in text for text in _texts(request)):
+            return render(request, "400_null_character.html", status=400)
+        return self.get_response(request)
+
+
+def _texts(request):
+    yield request.path
+    yield from _keys_and_values(request.GET)
+    if request.method == "POST":
+        yield from _keys_and_values(request.POST)
+
+
+def _keys_and_values(query_dict):
+    for key, values in query_dict.lists():
+        yield key
+        yield from values
