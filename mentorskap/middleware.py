@@ -1,6 +1,7 @@
 """What every request and response gets, whichever app answers it."""
 
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 
 NUL = "\x00"
 
@@ -35,3 +36,23 @@ def _keys_and_values(query_dict):
     for key, values in query_dict.lists():
         yield key
         yield from values
+
+
+class NoStoreForPeopleMiddleware:
+    """Every answer to a logged-in person says Cache-Control: no-store.
+
+    never_cache on a view is easy to forget (the home page, the profile and
+    "Mina program" had none), and a page with a person's pairs or details
+    must not stay in a shared computer's cache after they log out. Decided
+    after the view, so the answer to a login says it too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
