@@ -1,5 +1,6 @@
 """What every request and response gets, whichever app answers it."""
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
@@ -7,20 +8,28 @@ NUL = "\x00"
 
 
 class RequestTextMiddleware:
-    """Refuses a request whose text no view could store: a NUL character in
-    the path, a query parameter or a form field (its name or its value).
+    """Refuses a request whose text no view could store, with a page in the
+    person's language that says what happened, before any view sees it:
 
-    PostgreSQL refuses NUL in any query, so a %00 in the admin's search or a
-    pasted form field answered 500 wherever it reached the database. Checked
-    here, once, it is a 400 page in the person's language before any view or
-    form sees it.
+    - a NUL character in the path, a query parameter or a form field (its
+      name or its value): PostgreSQL refuses NUL in any query, so a %00 in
+      the admin's search or a pasted form field answered 500;
+    - a form over Django's limits (DATA_UPLOAD_MAX_MEMORY_SIZE,
+      DATA_UPLOAD_MAX_NUMBER_FIELDS): reading it raised in the CSRF check
+      and the person got a bare "bad request" for a long text.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if any(NUL in text for text in _texts(request)):
+        try:
+            has_nul = any(NUL in text for text in _texts(request))
+        except RequestDataTooBig:
+            return render(request, "413.html", status=413)
+        except (TooManyFieldsSent, TooManyFilesSent):
+            return render(request, "413.html", status=400)
+        if has_nul:
             return render(request, "400_null_character.html", status=400)
         return self.get_response(request)
 

@@ -5,6 +5,8 @@ a form field or a URL answered 500; now it is a 400 page in the person's
 language that says what was wrong and that nothing was saved.
 """
 
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import reverse
 
@@ -93,3 +95,55 @@ def test_the_page_keeps_the_site_frame_and_headers(client_for, mentee, django_as
 def test_ordinary_text_passes(client_for, mentee, mentorship):
     client = client_for(mentee)
     assert client.get(reverse("home"), {"q": "0 \\0 %00 ␀"}).status_code == 200
+
+
+# --- a form over Django's size limits ------------------------------------------
+
+TOO_BIG_MESSAGE = "Texten var för lång för att skickas"
+
+
+def refused_as_too_much(response, status):
+    assert response.status_code == status
+    html = response.content.decode()
+    assert TOO_BIG_MESSAGE in html
+    assert "ingenting sparades" in html
+    assert "Gå tillbaka, korta texten och skicka den igen." in html
+
+
+def test_a_journal_form_over_the_size_limit_gets_a_page_that_says_so(client_for, mentee, mentorship, settings):
+    AgreementFactory(mentorship=mentorship, roles="Jag driver.")
+    huge = "Långa anteckningar. " * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 20 + 1)
+    data = {"version": 1, "confidentiality": "private", "roles": huge}
+    response = client_for(mentee).post(reverse("agreement_edit", args=[mentorship.public_id]), data)
+    refused_as_too_much(response, 413)
+    assert Agreement.objects.get(mentorship=mentorship).roles == "Jag driver."
+
+
+def test_the_login_page_over_the_size_limit_gets_the_page_too(client, db, settings):
+    body = urlencode({"login": "mentee@example.org", "password": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
+    response = client.post(reverse("account_login"), body, content_type="application/x-www-form-urlencoded")
+    refused_as_too_much(response, 413)
+
+
+def test_a_form_with_too_many_fields_gets_the_page(client_for, mentee, mentorship, settings):
+    data = {f"items-{n}-text": "x" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    body = urlencode({"version": 0, **data})
+    response = client_for(mentee).post(
+        reverse("agreement_edit", args=[mentorship.public_id]), body, content_type="application/x-www-form-urlencoded"
+    )
+    refused_as_too_much(response, 400)
+
+
+def test_the_size_page_is_in_english_for_an_english_reader(client, db, settings):
+    body = urlencode({"login": "a@example.org", "password": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
+    response = client.post(
+        reverse("account_login"), body, content_type="application/x-www-form-urlencoded", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "The text was too long to send" in response.content.decode()
+
+
+def test_a_long_text_under_the_limit_is_the_forms_business(client_for, mentee, mentorship):
+    data = {"version": 0, "confidentiality": "private", "roles": "Roller. " * 5000}
+    response = client_for(mentee).post(reverse("agreement_edit", args=[mentorship.public_id]), data)
+    assert response.status_code in (200, 302)
+    assert TOO_BIG_MESSAGE not in response.content.decode()
