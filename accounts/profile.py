@@ -26,13 +26,17 @@ class ProfileForm(forms.ModelForm):
 
 
 def remember_language(response, language):
-    """The session-free way Django keeps the chosen language (its cookie)."""
+    """The session-free way Django keeps the chosen language: its cookie,
+    with the same flags as the one the language switch sets."""
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
         max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
     return response
 

@@ -2,44 +2,201 @@
 
 Every value has a default that works on a fresh machine (SQLite, kombu's
 filesystem broker, e-mail to the console). Production sets DJANGO_DEBUG=false
-and must then say what the secret key and allowed hosts are.
+and must then say what the secret key, the allowed hosts and the shared cache are.
+
+Every variable is read by one of the strict helpers below: a value that is
+not what the setting means (`ture` for a boolean, `-5` for seconds, a URL
+scheme nobody knows) stops start-up with a message naming the variable,
+instead of being read as a default that quietly turns a protection off.
+An unset or empty variable means its default.
 """
 
+import difflib
+import math
+import os
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu.transport import TRANSPORT_ALIASES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
-env = environ.Env()
+# --- Reading the environment ------------------------------------------------
+# Every name a helper read: a MENTORSKAP_ variable not among them is a typo.
+_READ = set()
+TRUE_WORDS = ("true", "1", "yes", "on")
+FALSE_WORDS = ("false", "0", "no", "off")
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+
+def _raw(name):
+    """The variable's text, or None when it is unset or empty."""
+    _READ.add(name)
+    return os.environ.get(name, "").strip() or None
 
 
-def _required_in_production(name, dev_default):
-    """Read a setting that production must give; development gets a default."""
-    value = env(name, default=None)
-    if value:
-        return value
-    if DEBUG:
-        return dev_default
+def env_str(name, default):
+    value = _raw(name)
+    return default if value is None else value
+
+
+def env_bool(name, default):
+    value = _raw(name)
+    if value is None:
+        return default
+    if value.lower() in TRUE_WORDS:
+        return True
+    if value.lower() in FALSE_WORDS:
+        return False
     raise ImproperlyConfigured(
-        f"{name} must be set when DJANGO_DEBUG is false. Set it in the environment (see README, 'Production')."
+        f"{name}={value!r} is not a boolean: use true/false, 1/0, yes/no or on/off (in any case)."
     )
 
 
-SECRET_KEY = _required_in_production("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production-0123456789")
-ALLOWED_HOSTS = [
-    h.strip()
-    for h in _required_in_production("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-    if h.strip()
-]
-CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+def env_int(name, default, minimum):
+    return _env_number(name, default, minimum, int, "a whole number")
+
+
+def env_float(name, default, minimum):
+    return _env_number(name, default, minimum, float, "a number")
+
+
+def _env_number(name, default, minimum, convert, what):
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        number = convert(value)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise ImproperlyConfigured(f"{name}={value!r} is not {what}: use {what} of at least {minimum}.")
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r} is too small: use {what} of at least {minimum}.")
+    return number
+
+
+def env_choice(name, default, choices):
+    """One of a few words, in any case; returned as written in `choices`."""
+    value = _raw(name)
+    if value is None:
+        return default
+    for choice in choices:
+        if value.lower() == choice.lower():
+            return choice
+    raise ImproperlyConfigured(f"{name}={value!r} is not allowed: use one of {', '.join(choices)}.")
+
+
+def env_list(name, default):
+    """A comma-separated list; a trailing comma is fine, a list of nothing is not."""
+    value = _raw(name)
+    if value is None:
+        return default
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    if not items:
+        raise ImproperlyConfigured(f"{name}={value!r} names nothing: give a comma-separated list.")
+    return items
+
+
+def _split(name, url):
+    """urlsplit, with a message naming the variable (never the URL: it may
+    hold a password) for what it cannot read, like an unclosed [IPv6."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it is the check
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} is not a URL that can be read: {error}.") from None
+    return parts
+
+
+def env_url(name, default, schemes):
+    """A URL whose scheme is one of `schemes`. The message names the scheme,
+    never the URL: it may hold a password."""
+    value = env_str(name, default)
+    scheme = _split(name, value).scheme.lower()
+    if scheme not in schemes:
+        found = f"the scheme {scheme!r}" if scheme else "no scheme"
+        raise ImproperlyConfigured(f"{name} has {found}: use one of {', '.join(f'{s}://' for s in schemes)}.")
+    return value
+
+
+def env_broker_url(name, default):
+    """A URL of any transport kombu knows (redis://, amqp://, ...);
+    sqla+postgresql:// names its transport before the "+"."""
+    value = env_str(name, default)
+    transport = _split(name, value).scheme.lower().split("+")[0]
+    if transport not in {alias.lower() for alias in TRANSPORT_ALIASES}:
+        found = f"the transport {transport!r}" if transport else "no scheme"
+        known = ", ".join(sorted({f"{alias.lower()}://" for alias in TRANSPORT_ALIASES}))
+        raise ImproperlyConfigured(f"{name} has {found}, which Celery does not know: use one of {known}.")
+    return value
+
+
+def _check_web_url(name, value):
+    """An http(s) address with a host, as a browser would open it."""
+    parts = _split(name, value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ImproperlyConfigured(f"{name} has {value!r}: write it as https://host.example.org.")
+    return value
+
+
+def env_web_url(name, default):
+    return _check_web_url(name, env_str(name, default))
+
+
+def env_web_urls(name, default):
+    return [_check_web_url(name, value) for value in env_list(name, default)]
+
+
+def env_email(name, default):
+    """An e-mail address, with or without a display name."""
+    value = env_str(name, default)
+    if "@" not in parseaddr(value)[1]:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not an e-mail address: write it as Name <address@example.org> or address@example.org."
+        )
+    return value
+
+
+def _parsed(name, parse, url):
+    """django-environ's reading of a URL we checked; a malformed port or the
+    like still names the variable."""
+    try:
+        return parse(url)
+    except (ValueError, ImproperlyConfigured) as error:
+        raise ImproperlyConfigured(f"{name} cannot be read: {error}") from None
+
+
+def _production_needs(name):
+    if not DEBUG and _raw(name) is None:
+        raise ImproperlyConfigured(
+            f"{name} must be set when DJANGO_DEBUG is false. Set it in the environment (see README, 'Production')."
+        )
+
+
+def _refuse_unknown_names(prefix):
+    """A mistyped name (MENTORSKAP_MFA_REQUIRED_FOR_STAF) would be ignored
+    as silently as a mistyped value."""
+    for name in sorted(os.environ):
+        if name.startswith(prefix) and name not in _READ:
+            close = difflib.get_close_matches(name, sorted(_READ), n=1)
+            hint = f" Did you mean {close[0]}?" if close else ""
+            raise ImproperlyConfigured(f"{name} is not a setting Mentorskap knows.{hint} See README, 'Configuration'.")
+
+
+DEBUG = env_bool("DJANGO_DEBUG", default=True)
+
+_production_needs("DJANGO_SECRET_KEY")
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production-0123456789")
+_production_needs("DJANGO_ALLOWED_HOSTS")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_web_urls("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env_web_url("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -70,9 +227,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mentorskap.middleware.NoStoreForPeopleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After the headers above (its 400 page gets them) and before anything
+    # that reads a form or queries with what the request brought.
+    "mentorskap.middleware.RequestTextMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "programs.middleware.MfaRequiredForStaffMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
@@ -98,10 +259,13 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+# psycopg 3 for PostgreSQL, or SQLite: no other database is installed. The
+# URLs below are kept in lower-case names: Django's debug page shows every
+# upper-case setting, and a URL may hold a password.
+DATABASE_SCHEMES = ("postgres", "postgresql", "pgsql", "sqlite")
+_database_url = env_url("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}", DATABASE_SCHEMES)
+DATABASES = {"default": _parsed("DATABASE_URL", environ.Env.db_url_config, _database_url)}
+DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DJANGO_CONN_MAX_AGE", default=0, minimum=0))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several processes (web, worker, beat) share the file: wait instead of
     # failing. A transaction that reads and then writes (the dispatcher's
@@ -154,28 +318,39 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # The login address stays until a new one is confirmed (see accounts.forms).
 ACCOUNT_FORMS = {"add_email": "accounts.forms.AddEmailForm"}
 # Open sign-up is off: people are invited by a coordinator.
-MENTORSKAP_OPEN_SIGNUP = env.bool("MENTORSKAP_OPEN_SIGNUP", default=False)
-MENTORSKAP_INVITATION_DAYS = env.int("MENTORSKAP_INVITATION_DAYS", default=14)
-MENTORSKAP_MFA_REQUIRED_FOR_STAFF = env.bool("MENTORSKAP_MFA_REQUIRED_FOR_STAFF", default=False)
+MENTORSKAP_OPEN_SIGNUP = env_bool("MENTORSKAP_OPEN_SIGNUP", default=False)
+MENTORSKAP_INVITATION_DAYS = env_int("MENTORSKAP_INVITATION_DAYS", default=14, minimum=1)
+MENTORSKAP_MFA_REQUIRED_FOR_STAFF = env_bool("MENTORSKAP_MFA_REQUIRED_FOR_STAFF", default=False)
 # Whom the password-reset pages name where they say "contact us" (unset: the coordinator).
-MENTORSKAP_CONTACT_NAME = env("MENTORSKAP_CONTACT_NAME", default="")
-MENTORSKAP_CONTACT_EMAIL = env("MENTORSKAP_CONTACT_EMAIL", default="")
+MENTORSKAP_CONTACT_NAME = env_str("MENTORSKAP_CONTACT_NAME", "")
+MENTORSKAP_CONTACT_EMAIL = env_email("MENTORSKAP_CONTACT_EMAIL", "") if _raw("MENTORSKAP_CONTACT_EMAIL") else ""
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mentorskap"
 USERSESSIONS_TRACK_ACTIVITY = True
 # Behind a proxy, the client address is the rightmost one the proxy added;
 # a client cannot spoof that by sending its own X-Forwarded-For.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", default=0, minimum=0)
 
-SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=int(timedelta(weeks=2).total_seconds()))
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", default=int(timedelta(weeks=2).total_seconds()), minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: inactivity expiry
 SESSION_COOKIE_HTTPONLY = True
 
 # --- Cache ----------------------------------------------------------------
 # allauth keeps its rate limits (and the TOTP codes already used) in the cache.
-# With more than one web process, production points CACHE_URL at a shared
-# cache (e.g. redis://host:6379/1); otherwise each process counts on its own.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Production must point CACHE_URL at a cache every web process shares: with
+# locmem each process counts on its own (five failed logins per process, not
+# per person), with dummy nobody counts at all.
+# redis:// is served by Django's own backend (the redis package is installed).
+SHARED_CACHE_SCHEMES = ("redis", "rediss", "filecache", "dbcache")
+CACHE_SCHEMES = (*SHARED_CACHE_SCHEMES, "locmemcache", "dummycache")
+_cache_url = env_url("CACHE_URL", "locmemcache://", CACHE_SCHEMES)
+if not DEBUG and _split("CACHE_URL", _cache_url).scheme.lower() not in SHARED_CACHE_SCHEMES:
+    raise ImproperlyConfigured(
+        "CACHE_URL must name a cache all web processes share when DJANGO_DEBUG is false: allauth keeps its "
+        "rate limits there, and a per-process cache (locmemcache://, dummycache://, or none) multiplies them. "
+        "Set e.g. CACHE_URL=redis://host:6379/1 (see README, 'Configuration')."
+    )
+CACHES = {"default": _parsed("CACHE_URL", environ.Env.cache_url_config, _cache_url)}
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "sv"
@@ -204,17 +379,19 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- E-mail ---------------------------------------------------------------
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-if env("EMAIL_URL", default="").startswith("filemail://"):
+EMAIL_SCHEMES = ("smtp", "smtps", "smtp+tls", "smtp+ssl", "consolemail", "filemail", "memorymail", "dummymail")
+_email_url = env_url("EMAIL_URL", "consolemail://", EMAIL_SCHEMES)
+vars().update(_parsed("EMAIL_URL", environ.Env.email_url_config, _email_url))
+if _email_url.startswith("filemail://"):
     # django-environ drops the first part of the path (filemail:///tmp/mail
     # would become "tmp/mail"); take PATH in filemail://PATH as written.
-    EMAIL_FILE_PATH = str(BASE_DIR / env("EMAIL_URL").removeprefix("filemail://").split("?")[0])
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mentorskap <noreply@mentorskap.local>")
+    EMAIL_FILE_PATH = str(BASE_DIR / _email_url.removeprefix("filemail://").split("?")[0])
+DEFAULT_FROM_EMAIL = env_email("DEFAULT_FROM_EMAIL", "Mentorskap <noreply@mentorskap.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=30, minimum=1)
 
 # --- Celery ---------------------------------------------------------------
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL", "filesystem://")
 CELERY_FILESYSTEM_DIR = VAR_DIR / "broker"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -226,12 +403,12 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
-MENTORSKAP_DISPATCH_INTERVAL = env.float("MENTORSKAP_DISPATCH_INTERVAL", default=60.0)
+MENTORSKAP_DISPATCH_INTERVAL = env_float("MENTORSKAP_DISPATCH_INTERVAL", default=60.0, minimum=1)
 # The outbox: a claimed e-mail not sent within the lease goes back to the queue
 # (its worker died); each failure waits longer; after the attempts it is failed.
-MENTORSKAP_MAIL_LEASE_SECONDS = env.int("MENTORSKAP_MAIL_LEASE_SECONDS", default=300)
-MENTORSKAP_MAIL_RETRY_SECONDS = env.int("MENTORSKAP_MAIL_RETRY_SECONDS", default=60)
-MENTORSKAP_MAIL_MAX_ATTEMPTS = env.int("MENTORSKAP_MAIL_MAX_ATTEMPTS", default=5)
+MENTORSKAP_MAIL_LEASE_SECONDS = env_int("MENTORSKAP_MAIL_LEASE_SECONDS", default=300, minimum=1)
+MENTORSKAP_MAIL_RETRY_SECONDS = env_int("MENTORSKAP_MAIL_RETRY_SECONDS", default=60, minimum=0)
+MENTORSKAP_MAIL_MAX_ATTEMPTS = env_int("MENTORSKAP_MAIL_MAX_ATTEMPTS", default=5, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-mail": {
         "task": "outbox.dispatch_due_mail",
@@ -239,7 +416,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "scan-nudges": {
         "task": "mentoring_sessions.scan_nudges",
-        "schedule": env.float("MENTORSKAP_NUDGE_INTERVAL", default=3600.0),
+        "schedule": env_float("MENTORSKAP_NUDGE_INTERVAL", default=3600.0, minimum=1),
     },
 }
 
@@ -247,14 +424,18 @@ CELERY_BEAT_SCHEDULE = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
-SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+# The language cookie like the other two (no script of ours reads it).
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-if env.bool("DJANGO_BEHIND_PROXY", default=False):
+if env_bool("DJANGO_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 CONTENT_SECURITY_POLICY = {
@@ -272,13 +453,16 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": env_choice("DJANGO_LOG_LEVEL", "INFO", LOG_LEVELS)},
     "loggers": {
         "mentorskap.security": {"level": "INFO"},
     },
 }
+
+_refuse_unknown_names("MENTORSKAP_")

@@ -29,3 +29,14 @@ def test_a_saved_form_tells_the_browser_to_drop_its_draft(client_for, mentee, me
     data = {"version": 0, "confidentiality": "private", "roles": "Roller"}
     response = client.post(reverse("agreement_edit", args=[mentorship.public_id]), data, follow=True)
     assert f'data-saved-draft="agreement-{mentorship.public_id}"' in response.content.decode()
+
+
+def test_a_request_django_cannot_take_gets_the_site_frame_in_swedish(client):
+    """templates/400.html, in the site's frame, rather than Django's bare
+    'Bad Request (400)'."""
+    response = client.get("/", HTTP_HOST="okand.example.com")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Förfrågan kunde inte läsas" in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert 'lang="sv"' in html

@@ -168,6 +168,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "prod-test-" + "k3y" * 20 + "-Zq9!xW2#vB7$",
     "DJANGO_ALLOWED_HOSTS": "mentorskap.example.org",
     "DATABASE_URL": "sqlite:///:memory:",
+    "CACHE_URL": "redis://127.0.0.1:6379/11",  # required in production; check does not connect
 }
 
 
@@ -220,9 +221,83 @@ def test_production_can_share_the_rate_limit_cache_between_processes():
         "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mentorskap.settings');"
         "django.setup(); from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
     )
-    PRODUCTION_ENV["CACHE_URL"] = "redis://127.0.0.1:6379/9"
-    try:
-        result = run_with_production_env("-c", script)
-    finally:
-        del PRODUCTION_ENV["CACHE_URL"]
+    result = run_with_production_env("-c", script)
     assert result.stdout.strip().endswith("django.core.cache.backends.redis.RedisCache"), result.stderr
+
+
+def test_production_refuses_to_start_with_a_per_process_cache():
+    env_backup = PRODUCTION_ENV.pop("CACHE_URL")
+    try:
+        result = run_with_production_env("manage.py", "check", "--deploy")
+    finally:
+        PRODUCTION_ENV["CACHE_URL"] = env_backup
+    assert result.returncode != 0
+    assert "CACHE_URL must name a cache all web processes share" in result.stderr
+
+
+# --- nothing a logged-in person sees is kept by the browser or a proxy --------
+
+
+@pytest.mark.parametrize(
+    ("who", "url"),
+    [
+        ("mentee", "/"),
+        ("mentee", "/konto/profil/"),
+        ("coordinator", "/program/"),
+        ("mentee", "/notiser/"),
+        ("mentee", "/konto/email/"),
+        ("mentee", "/konto/2fa/"),
+        ("coordinator", "/admin/"),
+        ("mentee", "/mentorskap/00000000-0000-4000-8000-000000000000/"),  # a 404 too
+    ],
+)
+def test_every_page_for_a_logged_in_person_says_no_store(client_for, request, mentorship, who, url):
+    response = client_for(request.getfixturevalue(who)).get(url)
+    assert response.status_code in (200, 404), url
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"no-store", "private"} <= directives, (url, response["Cache-Control"])
+
+
+def test_the_journal_pages_keep_their_never_cache(client_for, mentee, mentorship):
+    response = client_for(mentee).get(reverse("mentorship_detail", args=[mentorship.public_id]))
+    assert "no-store" in response["Cache-Control"] and "max-age=0" in response["Cache-Control"]
+
+
+def test_a_login_answers_no_store_once_the_person_is_logged_in(client, mentee):
+    mentee.set_password("ett-langt-losenord-1")
+    mentee.save()
+    response = client.post(reverse("account_login"), {"login": mentee.email, "password": "ett-langt-losenord-1"})
+    assert response.status_code == 302
+    assert "no-store" in response["Cache-Control"]
+
+
+SETLANG = """
+import json, os, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorskap.settings")
+django.setup()
+from django.test import Client
+response = Client().post("/i18n/setlang/", {"language": "en", "next": "/"}, secure=True,
+                         headers={"host": "mentorskap.example.org"})
+cookie = response.cookies["django_language"]
+print(json.dumps({"status": response.status_code, "value": cookie.value, "secure": bool(cookie["secure"]),
+                  "samesite": cookie["samesite"], "httponly": bool(cookie["httponly"])}))
+"""
+
+
+def test_the_language_cookie_is_secure_and_same_site_in_production():
+    result = run_with_production_env("-c", SETLANG)
+    assert result.returncode == 0, result.stderr
+    cookie = json.loads(result.stdout.strip().splitlines()[-1])
+    assert cookie == {"status": 302, "value": "en", "secure": True, "samesite": "Lax", "httponly": True}
+
+
+def test_the_profile_sets_the_language_cookie_like_the_language_switch(client_for, mentee, settings):
+    settings.LANGUAGE_COOKIE_SECURE = True
+    client = client_for(mentee)
+    client.post(reverse("profile"), {"name": "Maja", "language": "en"})
+    from_profile = client.cookies["django_language"]
+    client.post(reverse("set_language"), {"language": "sv", "next": "/"})
+    from_switch = client.cookies["django_language"]
+    for flag in ("secure", "samesite", "httponly", "path"):
+        assert from_profile[flag] == from_switch[flag], flag
+    assert from_switch["secure"] and from_switch["samesite"] == "Lax"

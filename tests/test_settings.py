@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,6 +26,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnop",
     "DJANGO_ALLOWED_HOSTS": "mentorskap.example.org",
+    "CACHE_URL": "redis://127.0.0.1:6379/11",  # read, never connected to here
 }
 
 
@@ -65,6 +67,39 @@ def test_production_with_both_starts():
         "ALLOWED_HOSTS": "['mentorskap.example.org']",
         "SESSION_COOKIE_SECURE": "True",
     }
+
+
+CACHE_MESSAGE = "CACHE_URL must name a cache all web processes share when DJANGO_DEBUG is false"
+
+
+@pytest.mark.parametrize("cache_url", [None, "", "locmemcache://", "dummycache://", "LocMemCache://x"])
+def test_production_without_a_shared_cache_stops_and_says_what_to_set(cache_url):
+    env = {key: value for key, value in PRODUCTION.items() if key != "CACHE_URL"}
+    if cache_url is not None:
+        env["CACHE_URL"] = cache_url
+    completed = _settings(env, "CACHES")
+    assert completed.returncode != 0
+    assert CACHE_MESSAGE in completed.stderr
+    assert "Set e.g. CACHE_URL=redis://host:6379/1" in completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "backend"),
+    [
+        ("redis://127.0.0.1:6379/1", "django.core.cache.backends.redis.RedisCache"),
+        ("rediss://cache.example.org:6380/1", "django.core.cache.backends.redis.RedisCache"),
+        ("filecache:///var/tmp/mentorskap-cache", "django.core.cache.backends.filebased.FileBasedCache"),
+        ("dbcache://mentorskap_cache", "django.core.cache.backends.db.DatabaseCache"),
+    ],
+)
+def test_production_takes_a_cache_the_processes_share(cache_url, backend):
+    values = settings_of({**PRODUCTION, "CACHE_URL": cache_url}, "CACHES")
+    assert f"'BACKEND': '{backend}'" in values["CACHES"]
+
+
+def test_development_keeps_an_in_memory_cache_without_configuration():
+    values = settings_of({}, "CACHES")
+    assert "'BACKEND': 'django.core.cache.backends.locmem.LocMemCache'" in values["CACHES"]
 
 
 def test_allowed_hosts_is_a_comma_separated_list():
@@ -164,3 +199,246 @@ def test_language_and_time(settings):
     assert settings.TIME_ZONE == "Europe/Stockholm"
     assert settings.USE_TZ is True
     assert settings.USE_I18N is True
+
+
+# --- strict reading: a value that is not what the setting means stops start-up -----
+
+# The settings module, for its helpers; what they read comes from os.environ at the call.
+config = sys.modules["mentorskap.settings"]
+NAME = "MENTORSKAP_TEST_VALUE"
+
+
+@pytest.fixture
+def value(monkeypatch):
+    def set_value(text):
+        monkeypatch.setenv(NAME, text)
+
+    return set_value
+
+
+def refusal(helper, *args):
+    with pytest.raises(ImproperlyConfigured) as raised:
+        helper(NAME, *args)
+    assert NAME in str(raised.value)
+    return str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("true", True),
+        ("True", True),
+        ("YES", True),
+        ("1", True),
+        ("on", True),
+        (" true ", True),
+        ("false", False),
+        ("FALSE", False),
+        ("no", False),
+        ("0", False),
+        ("Off", False),
+    ],
+)
+def test_env_bool_reads_the_allowed_words_in_any_case(value, text, expected):
+    value(text)
+    assert config.env_bool(NAME, default=not expected) is expected
+
+
+@pytest.mark.parametrize("text", ["ture", "flase", "2", "-1", "y", "n", "enabled", "truee", "1.0", "sant"])
+def test_env_bool_refuses_anything_else_and_names_the_allowed_words(value, text):
+    value(text)
+    message = refusal(config.env_bool, True)
+    assert repr(text) in message
+    assert "true/false, 1/0, yes/no or on/off" in message
+
+
+@pytest.mark.parametrize("text", [None, "", "   "])
+def test_unset_or_empty_means_the_default(monkeypatch, text):
+    if text is None:
+        monkeypatch.delenv(NAME, raising=False)
+    else:
+        monkeypatch.setenv(NAME, text)
+    assert config.env_bool(NAME, default=True) is True
+    assert config.env_int(NAME, default=7, minimum=1) == 7
+    assert config.env_float(NAME, default=2.5, minimum=1) == 2.5
+    assert config.env_list(NAME, ["a"]) == ["a"]
+    assert config.env_url(NAME, "redis://x", ("redis",)) == "redis://x"
+
+
+@pytest.mark.parametrize(("text", "expected"), [("0", 0), ("14", 14), (" 300 ", 300), ("31536000", 31536000)])
+def test_env_int_reads_whole_numbers(value, text, expected):
+    value(text)
+    assert config.env_int(NAME, default=5, minimum=0) == expected
+
+
+@pytest.mark.parametrize("text", ["fourteen", "1.5", "14d", "0x10", "1e3", "nan"])
+def test_env_int_refuses_what_is_not_a_whole_number(value, text):
+    value(text)
+    assert "is not a whole number: use a whole number of at least 0" in refusal(config.env_int, 5, 0)
+
+
+@pytest.mark.parametrize(("text", "minimum"), [("-1", 0), ("-300", 0), ("0", 1)])
+def test_env_int_refuses_a_number_below_the_minimum(value, text, minimum):
+    value(text)
+    assert f"is too small: use a whole number of at least {minimum}" in refusal(config.env_int, 5, minimum)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("60", 60.0), ("1.5", 1.5), ("3600.0", 3600.0), ("1", 1.0)])
+def test_env_float_reads_numbers(value, text, expected):
+    value(text)
+    assert config.env_float(NAME, default=5.0, minimum=1) == expected
+
+
+@pytest.mark.parametrize("text", ["sixty", "nan", "inf", "-inf", "1,5"])
+def test_env_float_refuses_what_is_not_a_finite_number(value, text):
+    value(text)
+    assert "is not a number: use a number of at least 1" in refusal(config.env_float, 5.0, 1)
+
+
+@pytest.mark.parametrize("text", ["0", "0.5", "-60"])
+def test_env_float_refuses_a_number_below_the_minimum(value, text):
+    value(text)
+    assert "is too small: use a number of at least 1" in refusal(config.env_float, 5.0, 1)
+
+
+def test_env_choice_reads_a_word_in_any_case_and_refuses_others(value):
+    value("warning")
+    assert config.env_choice(NAME, "INFO", config.LOG_LEVELS) == "WARNING"
+    value("verbose")
+    assert "use one of DEBUG, INFO, WARNING, ERROR, CRITICAL" in refusal(config.env_choice, "INFO", config.LOG_LEVELS)
+
+
+def test_env_list_drops_spaces_and_a_trailing_comma(value):
+    value(" a.example.org , b.example.org,")
+    assert config.env_list(NAME, []) == ["a.example.org", "b.example.org"]
+
+
+@pytest.mark.parametrize("text", [",", " , ", ",,,"])
+def test_env_list_refuses_a_list_of_nothing(value, text):
+    value(text)
+    assert "names nothing: give a comma-separated list" in refusal(config.env_list, ["x"])
+
+
+def test_env_url_takes_a_known_scheme_in_any_case(value):
+    value("Redis://cache.example.org:6379/1")
+    assert config.env_url(NAME, "", config.CACHE_SCHEMES) == "Redis://cache.example.org:6379/1"
+
+
+def test_env_url_names_an_unknown_scheme_and_the_allowed_ones_but_never_the_password(value):
+    value("postgress://app:hemligt-losen@db.example.org/mentorskap")
+    message = refusal(config.env_url, "", config.DATABASE_SCHEMES)
+    assert "the scheme 'postgress'" in message
+    assert "postgres://, postgresql://, pgsql://, sqlite://" in message
+    assert "hemligt" not in message
+
+
+@pytest.mark.parametrize("text", ["db.example.org", "/var/db.sqlite3"])
+def test_env_url_refuses_a_url_without_a_scheme(value, text):
+    value(text)
+    assert "has no scheme" in refusal(config.env_url, "", config.DATABASE_SCHEMES)
+
+
+def test_env_url_refuses_a_url_it_cannot_read_without_showing_it(value):
+    value("postgres://app:hemligt@[db.example.org/x")
+    message = refusal(config.env_url, "", config.DATABASE_SCHEMES)
+    assert "is not a URL that can be read" in message and "hemligt" not in message
+    value("postgres://app:hemligt@db.example.org:port/x")
+    message = refusal(config.env_url, "", config.DATABASE_SCHEMES)
+    assert "is not a URL that can be read" in message and "hemligt" not in message
+
+
+@pytest.mark.parametrize("text", ["redis://127.0.0.1:6379/0", "amqp://guest@rabbit//", "sqla+postgresql://db/x"])
+def test_env_broker_url_takes_the_transports_kombu_knows(value, text):
+    value(text)
+    assert config.env_broker_url(NAME, "filesystem://") == text
+
+
+@pytest.mark.parametrize("text", ["reddis://127.0.0.1:6379/0", "127.0.0.1:6379", "rabbit://x"])
+def test_env_broker_url_refuses_a_transport_celery_does_not_know(value, text):
+    value(text)
+    message = refusal(config.env_broker_url, "filesystem://")
+    assert "redis://" in message and "amqp://" in message
+
+
+@pytest.mark.parametrize("text", ["https://mentorskap.example.org", "http://127.0.0.1:8000"])
+def test_env_web_url_takes_an_http_address_with_a_host(value, text):
+    value(text)
+    assert config.env_web_url(NAME, "") == text
+
+
+@pytest.mark.parametrize("text", ["mentorskap.example.org", "https://", "ftp://mentorskap.example.org"])
+def test_env_web_url_refuses_an_address_a_browser_would_not_open(value, text):
+    value(text)
+    assert "write it as https://host.example.org" in refusal(config.env_web_url, "")
+
+
+def test_env_web_urls_checks_every_entry(value):
+    value("https://a.example.org, b.example.org")
+    assert "'b.example.org'" in refusal(config.env_web_urls, [])
+
+
+@pytest.mark.parametrize("text", ["noreply@example.org", "Mentorskap <noreply@example.org>"])
+def test_env_email_takes_an_address_with_or_without_a_name(value, text):
+    value(text)
+    assert config.env_email(NAME, "") == text
+
+
+@pytest.mark.parametrize("text", ["noreply", "Mentorskap", "<>"])
+def test_env_email_refuses_what_is_not_an_address(value, text):
+    value(text)
+    assert "is not an e-mail address" in refusal(config.env_email, "")
+
+
+# A real start-up, as gunicorn or celery would do it, with each mistake.
+START = "import django; django.setup()"
+BAD_ENVIRONMENTS = [
+    ({"MENTORSKAP_MFA_REQUIRED_FOR_STAFF": "ture"}, "MENTORSKAP_MFA_REQUIRED_FOR_STAFF='ture' is not a boolean"),
+    ({"DJANGO_DEBUG": "flase"}, "DJANGO_DEBUG='flase' is not a boolean"),
+    ({"DJANGO_SECURE_COOKIES": "ja"}, "DJANGO_SECURE_COOKIES='ja' is not a boolean"),
+    ({"MENTORSKAP_INVITATION_DAYS": "-3"}, "MENTORSKAP_INVITATION_DAYS='-3' is too small"),
+    ({"EMAIL_TIMEOUT": "thirty"}, "EMAIL_TIMEOUT='thirty' is not a whole number"),
+    ({"DJANGO_SESSION_COOKIE_AGE": "2w"}, "DJANGO_SESSION_COOKIE_AGE='2w' is not a whole number"),
+    ({"MENTORSKAP_DISPATCH_INTERVAL": "nan"}, "MENTORSKAP_DISPATCH_INTERVAL='nan' is not a number"),
+    ({"DATABASE_URL": "postgress://app:pw@db/mentorskap"}, "DATABASE_URL has the scheme 'postgress'"),
+    ({"CACHE_URL": "redsi://127.0.0.1:6379/1"}, "CACHE_URL has the scheme 'redsi'"),
+    ({"EMAIL_URL": "smpt://127.0.0.1:1025"}, "EMAIL_URL has the scheme 'smpt'"),
+    ({"CELERY_BROKER_URL": "reddis://127.0.0.1:6379/0"}, "CELERY_BROKER_URL has the transport 'reddis'"),
+    ({"DJANGO_ALLOWED_HOSTS": " ,, "}, "DJANGO_ALLOWED_HOSTS=',,' names nothing"),
+    ({**PRODUCTION, "DJANGO_ALLOWED_HOSTS": ","}, "DJANGO_ALLOWED_HOSTS=',' names nothing"),
+    ({"SITE_URL": "mentorskap.example.org"}, "SITE_URL has 'mentorskap.example.org'"),
+    ({"DJANGO_LOG_LEVEL": "verbose"}, "DJANGO_LOG_LEVEL='verbose' is not allowed"),
+    ({"DEFAULT_FROM_EMAIL": "Mentorskap"}, "DEFAULT_FROM_EMAIL='Mentorskap' is not an e-mail address"),
+    (
+        {"MENTORSKAP_MFA_REQUIRED_FOR_STAF": "true"},
+        "MENTORSKAP_MFA_REQUIRED_FOR_STAF is not a setting Mentorskap knows. "
+        "Did you mean MENTORSKAP_MFA_REQUIRED_FOR_STAFF?",
+    ),
+]
+
+
+def _start(env, *args):
+    clean = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
+    clean.update(env, DJANGO_SETTINGS_MODULE="mentorskap.settings", PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, *args], cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize(("env", "message"), BAD_ENVIRONMENTS, ids=[message for _env, message in BAD_ENVIRONMENTS])
+def test_start_up_stops_at_a_mistyped_value_with_a_message(env, message):
+    completed = _start(env, "-c", START)
+    assert completed.returncode != 0
+    assert f"ImproperlyConfigured: {message}" in completed.stderr
+
+
+def test_manage_py_check_stops_at_a_mistyped_boolean():
+    completed = _start({"MENTORSKAP_MFA_REQUIRED_FOR_STAFF": "ture"}, "manage.py", "check")
+    assert completed.returncode != 0
+    assert "true/false, 1/0, yes/no or on/off" in completed.stderr
+
+
+def test_the_words_for_true_turn_two_factor_on_at_start_up():
+    for word in ("TRUE", "yes", "1", "On"):
+        assert settings_of({"MENTORSKAP_MFA_REQUIRED_FOR_STAFF": word}, "MENTORSKAP_MFA_REQUIRED_FOR_STAFF") == {
+            "MENTORSKAP_MFA_REQUIRED_FOR_STAFF": "True"
+        }
