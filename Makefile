@@ -53,6 +53,7 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: install-test browser lint
 	$(BIN)/python manage.py check
