@@ -2,6 +2,8 @@
 one-line and log-safe sanitisers, organisation numbers, and the decoding of an
 uploaded CSV file of pairs."""
 
+import csv
+import io
 import re
 
 import pytest
@@ -218,3 +220,28 @@ def test_parsing_any_upload_gives_rows_or_messages_never_an_exception(data, coor
     for line, message in result.errors:
         assert isinstance(line, int) and line >= 1
         assert isinstance(message, str) and message
+
+
+# Names as people type them: letters of the Swedish alphabet and spaces, with
+# a delimiter or a quote now and then, which the writer below quotes.
+names = st.text(st.sampled_from("abcåäöÅÄÖé ;,\"'-"), max_size=30).map(str.strip)
+
+
+@pytest.mark.django_db
+@settings(PROPERTIES, max_examples=50, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    people=st.lists(st.tuples(names, names), min_size=1, max_size=5),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
+def test_a_well_formed_file_reads_back_row_for_row(people, delimiter, encoding, newline, coordinator, program):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
+    writer.writerow(["program", "mentor_email", "mentor_name", "mentee_email", "mentee_name"])
+    for n, (mentor_name, mentee_name) in enumerate(people):
+        writer.writerow([program.name, f"mentor{n}@example.org", mentor_name, f"mentee{n}@example.org", mentee_name])
+    result = parse_pairs(buffer.getvalue().encode(encoding), coordinator)
+    assert result.errors == []
+    assert [(row.mentor_name, row.mentee_name) for row in result.rows] == people
+    assert [row.program for row in result.rows] == [program] * len(people)
