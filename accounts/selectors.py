@@ -1,9 +1,12 @@
 """Reads about people's accounts: how far each person has come in."""
 
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import Invitation
+from .models import Invitation, User
 
 
 class InvitationState(models.TextChoices):
@@ -17,12 +20,12 @@ class InvitationState(models.TextChoices):
     INACTIVE = "inactive", _("Account deactivated")
 
     @property
-    def needs_invitation(self):
+    def needs_invitation(self) -> bool:
         """A new link would help: the person is active and has no password."""
         return self in (type(self).INVITED, type(self).EXPIRED, type(self).NOT_INVITED)
 
 
-def invitation_state(user, invitations, *, now=None):
+def invitation_state(user: User, invitations: Sequence[Invitation], *, now: datetime | None = None) -> InvitationState:
     """The one rule for where `user` stands, given their `invitations` (all of
     them, any order). It agrees with Invitation.is_usable: "invited" means a
     link of theirs would work now."""
@@ -37,12 +40,12 @@ def invitation_state(user, invitations, *, now=None):
     return InvitationState.EXPIRED if invitations else InvitationState.NOT_INVITED
 
 
-def invitation_states(users, *, now=None):
-    """{user id: InvitationState} for `users`, in one query however many."""
-    users = {user.pk: user for user in users}
+def invitation_states(people: Iterable[User], *, now: datetime | None = None) -> dict[int, InvitationState]:
+    """{user id: InvitationState} for `people`, in one query however many."""
+    users = {user.pk: user for user in people}
     if not users:
         return {}
-    by_user = {pk: [] for pk in users}
+    by_user: dict[int, list[Invitation]] = {pk: [] for pk in users}
     for invitation in Invitation.objects.filter(user_id__in=users).only("user_id", "used_at", "expires_at"):
         by_user[invitation.user_id].append(invitation)
     return {pk: invitation_state(user, by_user[pk], now=now) for pk, user in users.items()}

@@ -1,6 +1,8 @@
 """Invitations: people are invited to a pair, not self-registered."""
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -12,13 +14,17 @@ from outbox.enqueue import dispatch_after_commit, mail_cancel_pending, mail_enqu
 from .mail_kinds import AccountMail
 from .models import Invitation, User
 
+# A pair (programs.models.Mentorship): accounts stands below programs and
+# may not import it, not even for mypy (lint-imports counts that too).
+Pair = Any
 
-def is_registered(user):
+
+def is_registered(user: User) -> bool:
     """A person who has set a password or logged in needs no invitation."""
-    return user.is_registered
+    return bool(user.is_registered)
 
 
-def invitation_create(*, user, mentorship=None):
+def invitation_create(*, user: User, mentorship: Pair | None = None) -> Invitation:
     """A fresh one-time link for the user, sent through the outbox."""
     invitation = Invitation.objects.create(
         user=user,
@@ -36,7 +42,7 @@ def invitation_create(*, user, mentorship=None):
 
 
 @transaction.atomic
-def pair_invitations_withdraw(*, mentorship, people):
+def pair_invitations_withdraw(*, mentorship: Pair, people: Iterable[User]) -> None:
     """People taken off a pair (a mistyped address, someone else instead):
     their links to it stop working and their unsent mail about it is dropped,
     so nobody is told about a pair they are no longer part of."""
@@ -45,7 +51,7 @@ def pair_invitations_withdraw(*, mentorship, people):
 
 
 @transaction.atomic
-def invitation_resend(*, mentorship):
+def invitation_resend(*, mentorship: Pair) -> list[User]:
     """A new link for each party of the pair who has not yet set a password.
 
     Returns the people invited. Those already registered get nothing: they
@@ -60,7 +66,7 @@ def invitation_resend(*, mentorship):
 
 
 @transaction.atomic
-def invitation_accept(*, invitation, password):
+def invitation_accept(*, invitation: Invitation, password: str) -> User | None:
     """Use the link once: set the password and mark the invitation used.
 
     None if the link no longer works (see Invitation.is_usable)."""
@@ -82,12 +88,12 @@ def invitation_accept(*, invitation, password):
     return user
 
 
-def invitations_close(*, user, now=None):
+def invitations_close(*, user: User, now: datetime | None = None) -> int:
     """Mark the person's open links used: they are in, by whichever way."""
     return Invitation.objects.filter(user=user, used_at__isnull=True).update(used_at=now or timezone.now())
 
 
-def _email_mark_verified(user):
+def _email_mark_verified(user: User) -> None:
     """The link came by e-mail, so the address is proven: tell allauth."""
     EmailAddress.objects.update_or_create(
         user=user, email__iexact=user.email, defaults={"email": user.email, "verified": True, "primary": True}

@@ -24,9 +24,11 @@ import logging
 import time
 from collections import Counter
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -102,7 +104,8 @@ def rows_deliver(rows: list[OutgoingMail]) -> Counter[str]:
     smtp = mail.get_connection()
     try:
         for index, row in enumerate(rows):
-            if timezone.now() > row.lease_until - lease_length() / 2:
+            # A claimed row always has a lease: the claim set it.
+            if timezone.now() > row.lease_until - lease_length() / 2:  # type: ignore[operator]
                 counts["released"] += _release(rows[index:])
                 break
             counts[_deliver(row, smtp=smtp, prefs=prefs)] += 1
@@ -111,7 +114,7 @@ def rows_deliver(rows: list[OutgoingMail]) -> Counter[str]:
     return counts
 
 
-def _deliver(row: OutgoingMail, *, smtp, prefs: dict[int, NotificationPreferences]) -> str:
+def _deliver(row: OutgoingMail, *, smtp: BaseEmailBackend, prefs: dict[int, NotificationPreferences]) -> str:
     now = timezone.now()
     person_prefs = prefs.get(row.recipient_id) or NotificationPreferences(user_id=row.recipient_id)
     skip = skip_reason(row, now=now, prefs=person_prefs)
@@ -161,7 +164,7 @@ def _rows_load(ids: list[int]) -> list[OutgoingMail]:
     return list(rows.order_by("due_at", "pk"))
 
 
-def _finish(row: OutgoingMail, **fields) -> int:
+def _finish(row: OutgoingMail, **fields: Any) -> int:
     """Record the outcome, only if the row is still ours (same claim)."""
     mine = OutgoingMail.objects.filter(
         pk=row.pk, status=MailStatus.SENDING, attempts=row.attempts, lease_until=row.lease_until

@@ -7,11 +7,13 @@ POST, so a mail scanner that follows the link changes nothing; mail programs
 that offer "unsubscribe" POST here too (RFC 8058 one-click).
 """
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -36,7 +38,7 @@ class PreferencesForm(forms.ModelForm):
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def notification_preferences(request):
+def notification_preferences(request: HttpRequest) -> HttpResponse:
     return _preferences_page(request, request.user, token=None)
 
 
@@ -45,7 +47,7 @@ def notification_preferences(request):
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
-def notification_preferences_signed(request, token):
+def notification_preferences_signed(request: HttpRequest, token: str) -> HttpResponse:
     user_id = preferences_user_id_from_token(token)
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
     if user is None:
@@ -53,7 +55,7 @@ def notification_preferences_signed(request, token):
     return _preferences_page(request, user, token=token)
 
 
-def _preferences_page(request, user, *, token):
+def _preferences_page(request: HttpRequest, user: Any, *, token: str | None) -> HttpResponse:
     prefs = preferences_for(user)
     if request.method == "POST" and _wants_all_off(request):
         preferences_update(user=user, reminders=False, nudges=False)
@@ -71,12 +73,12 @@ def _preferences_page(request, user, *, token):
     )
 
 
-def _wants_all_off(request):
+def _wants_all_off(request: HttpRequest) -> bool:
     # "List-Unsubscribe=One-Click" is what mail programs post (RFC 8058).
     return "all_off" in request.POST or request.POST.get("List-Unsubscribe") == "One-Click"
 
 
-def _back(token):
+def _back(token: str | None) -> HttpResponseRedirect:
     if token:
         return redirect("notification_preferences_signed", token=token)
     return redirect("notification_preferences")

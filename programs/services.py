@@ -1,17 +1,21 @@
 """Everything that writes programs, people and pairs."""
 
+from collections.abc import Iterable
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from accounts.models import User
 from accounts.services import invitation_create, is_registered
 from outbox.enqueue import dispatch_after_commit, mail_enqueue
 
 from .mail_kinds import ProgramMail
-from .models import CheckIn, Mentorship, MentorshipStatus, Program
+from .models import CheckIn, FocusArea, Mentorship, MentorshipStatus, Organisation, Program
 
 
-def person_get_or_create(*, email, name=""):
+def person_get_or_create(*, email: str, name: str = "") -> tuple[User, bool]:
     """The user with this e-mail, created (without a password) if new.
 
     Returns (user, created). A name is filled in only where none was known,
@@ -32,7 +36,7 @@ def person_get_or_create(*, email, name=""):
     return user, False
 
 
-def _person_create(*, email, name):
+def _person_create(*, email: str, name: str) -> User:
     user = get_user_model()(email=email, name=name.strip())
     user.set_unusable_password()
     with transaction.atomic():  # a savepoint, so a clash leaves the caller's transaction usable
@@ -40,7 +44,7 @@ def _person_create(*, email, name):
     return user
 
 
-def mentorship_lock(mentorship_id):
+def mentorship_lock(mentorship_id: int) -> None:
     """Hold the pair's row until the transaction ends. Booking a meeting,
     the first save of the agreement and a change of the pair's people in the
     admin all take it, so they happen one after the other. Only this row: the
@@ -52,7 +56,7 @@ def mentorship_lock(mentorship_id):
         raise Mentorship.DoesNotExist("the pair has been deleted")
 
 
-def programs_lock_for_new_pairs(program_ids):
+def programs_lock_for_new_pairs(program_ids: Iterable[int]) -> None:
     """Hold the programs' rows until the transaction ends, so that two people
     adding the same pair at the same instant are serialised: the second one's
     duplicate check then sees the first one's pair and gets a message instead
@@ -64,16 +68,16 @@ def programs_lock_for_new_pairs(program_ids):
 @transaction.atomic
 def mentorship_create(
     *,
-    program,
-    mentor,
-    mentee,
-    mentor_organisation=None,
-    mentee_organisation=None,
-    focus_areas=(),
-    starts_on=None,
-    status=MentorshipStatus.INVITED,
-    notify=True,
-):
+    program: Program,
+    mentor: User,
+    mentee: User,
+    mentor_organisation: Organisation | None = None,
+    mentee_organisation: Organisation | None = None,
+    focus_areas: Iterable[FocusArea] = (),
+    starts_on: date | None = None,
+    status: str = MentorshipStatus.INVITED,
+    notify: bool = True,
+) -> Mentorship:
     """Create a pair and, after commit, tell both people about it."""
     mentorship = Mentorship(
         program=program,
@@ -94,7 +98,7 @@ def mentorship_create(
 
 
 @transaction.atomic
-def mentorship_announce(*, mentorship, people=None):
+def mentorship_announce(*, mentorship: Mentorship, people: Iterable[User] | None = None) -> None:
     """Invite each new person of the pair; tell those already registered.
 
     `people` limits this to some of the pair (one put in place of another);
@@ -107,7 +111,7 @@ def mentorship_announce(*, mentorship, people=None):
             invitation_create(user=user, mentorship=mentorship)
 
 
-def mentorship_activate(mentorship):
+def mentorship_activate(mentorship: Mentorship) -> None:
     """A pair that starts meeting is active (no longer just invited)."""
     if mentorship.status == MentorshipStatus.INVITED:
         Mentorship.objects.filter(pk=mentorship.pk, status=MentorshipStatus.INVITED).update(
@@ -116,7 +120,7 @@ def mentorship_activate(mentorship):
         mentorship.status = MentorshipStatus.ACTIVE
 
 
-def mentorships_end_when_due(*, today):
+def mentorships_end_when_due(*, today: date) -> int:
     """Pairs whose end date, or their program's, has passed are ended: from
     then on they are read-only and get no reminders or nudges. Returns how
     many were ended. Run by the hourly scan, so an end date set in the past
@@ -126,7 +130,9 @@ def mentorships_end_when_due(*, today):
     return open_pairs.filter(due).update(status=MentorshipStatus.ENDED)
 
 
-def checkin_record(*, mentorship, recorded_by, held_on, with_whom, channel, note=""):
+def checkin_record(
+    *, mentorship: Mentorship, recorded_by: User, held_on: date, with_whom: str, channel: str, note: str = ""
+) -> CheckIn:
     """The coordinator's record of a check-in with the pair."""
     return CheckIn.objects.create(
         mentorship=mentorship,

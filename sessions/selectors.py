@@ -1,16 +1,21 @@
 """Reads for the journal pages, each with a fixed number of queries."""
 
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from programs.models import Mentorship
 from programs.permissions import own_mentorships
 
-from .models import Comment, Meeting, MeetingStatus
+from .models import Agreement, Comment, Meeting, MeetingStatus, ReminderItem
 
 
-def home_mentorships(user):
+def home_mentorships(user: User) -> list[Mentorship]:
     """The person's own pairs, each with `meetings_list`, `next_meeting`, `todo`
     and `notes_meeting` (the meeting whose notes "write notes" opens)."""
     mentorships = list(
@@ -28,12 +33,13 @@ def home_mentorships(user):
     return mentorships
 
 
-def next_booked_meeting(meetings, now):
+def next_booked_meeting(meetings: Sequence[Meeting], now: datetime) -> Meeting | None:
     upcoming = [m for m in meetings if m.status == MeetingStatus.BOOKED and m.starts_at and m.starts_at >= now]
-    return min(upcoming, key=lambda m: m.starts_at, default=None)
+    # Only meetings with a start time are left, which mypy cannot tell from the filter.
+    return min(upcoming, key=lambda m: m.starts_at, default=None)  # type: ignore[arg-type,return-value]
 
 
-def meeting_needing_notes(meetings, now):
+def meeting_needing_notes(meetings: Sequence[Meeting], now: datetime) -> Meeting | None:
     """The latest meeting after the first that has taken place without notes."""
     past = [
         m
@@ -46,14 +52,14 @@ def meeting_needing_notes(meetings, now):
     return None
 
 
-def agreement_of(mentorship):
+def agreement_of(mentorship: Mentorship) -> Agreement | None:
     try:
         return mentorship.agreement
     except ObjectDoesNotExist:  # no agreement written yet
         return None
 
 
-def next_step(mentorship, user, meetings, now):
+def next_step(mentorship: Mentorship, user: User, meetings: Sequence[Meeting], now: datetime) -> str | None:
     """The one thing to do now, as a code the template words: or None."""
     if mentorship.is_closed:
         return None
@@ -73,7 +79,7 @@ def next_step(mentorship, user, meetings, now):
     return None
 
 
-def mentorship_for_page(public_id):
+def mentorship_for_page(public_id: UUID | str) -> Mentorship | None:
     """One pair with everything its pages show about the pair itself."""
     return (
         Mentorship.objects.select_related("program", "mentor", "mentee", "agreement", "agreement__updated_by")
@@ -83,7 +89,7 @@ def mentorship_for_page(public_id):
     )
 
 
-def meeting_for_page(public_id):
+def meeting_for_page(public_id: UUID | str) -> Meeting | None:
     return (
         Meeting.objects.select_related(
             "mentorship__program", "mentorship__mentor", "mentorship__mentee", "mentorship__agreement"
@@ -93,7 +99,7 @@ def meeting_for_page(public_id):
     )
 
 
-def journal_meetings(mentorship):
+def journal_meetings(mentorship: Mentorship) -> list[Meeting]:
     """Every meeting of the pair, newest first, with its items and comments."""
     return list(
         mentorship.meetings.order_by("-number").prefetch_related(
@@ -102,7 +108,7 @@ def journal_meetings(mentorship):
     )
 
 
-def current_reminder_items(meetings):
+def current_reminder_items(meetings: Sequence[Meeting]) -> tuple[Meeting | None, list[ReminderItem]]:
     """The "kom ihåg" list to work on now: from the latest meeting that has one."""
     for meeting in meetings:  # newest first
         if meeting.status != MeetingStatus.CANCELLED and meeting.reminder_items.all():
@@ -110,18 +116,18 @@ def current_reminder_items(meetings):
     return None, []
 
 
-def with_next_meetings(meetings):
+def with_next_meetings(meetings: list[Meeting]) -> list[Meeting]:
     """Set `next_meeting` on each of `meetings` (in number order): the next one
     not cancelled, what the paper's "Boka nästa tillfälle" line says."""
     following = None
     for meeting in reversed(meetings):
-        meeting.next_meeting = following
+        meeting.next_meeting = following  # type: ignore[attr-defined]  # for the print view
         if meeting.status != MeetingStatus.CANCELLED:
             following = meeting
     return meetings
 
 
-def previous_meeting(meeting, meetings=None):
+def previous_meeting(meeting: Meeting, meetings: Sequence[Meeting] | QuerySet[Meeting] | None = None) -> Meeting | None:
     """The meeting before this one: the latest earlier one not cancelled
     (its "kom ihåg" list is ticked off here, its notes are "last time").
     From `meetings` when the page has them loaded, else one query."""

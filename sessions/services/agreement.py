@@ -1,9 +1,14 @@
 """The agreement (Tillfälle 1): saved with optimistic locking, every version kept."""
 
+from collections.abc import Collection
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from programs import permissions
+from programs.models import FocusArea, Mentorship
 from programs.services import mentorship_activate, mentorship_lock
 
 from .. import notifications
@@ -14,7 +19,7 @@ from .booking import meeting_book
 class AgreementConflict(Exception):
     """Someone saved the agreement after this person opened it."""
 
-    def __init__(self, current):
+    def __init__(self, current: Agreement) -> None:
         super().__init__("agreement changed since it was opened")
         self.current = current
 
@@ -23,17 +28,25 @@ class AgreementIncomplete(Exception):
     """The agreement lacks what must be in it before it is confirmed, or
     before meeting 2 is booked from it."""
 
-    def __init__(self, agreement):
+    def __init__(self, agreement: Agreement) -> None:
         super().__init__("agreement lacks " + ", ".join(agreement.missing_for_confirmation))
         self.agreement = agreement
 
 
-def agreement_content(agreement):
+def agreement_content(agreement: Agreement) -> dict[str, str]:
     return {field: getattr(agreement, field) for field in Agreement.TEXT_FIELDS}
 
 
 @transaction.atomic
-def agreement_save(*, mentorship, user, content, base_version, focus_areas=None, next_meeting=None):
+def agreement_save(
+    *,
+    mentorship: Mentorship,
+    user: User,
+    content: dict[str, str],
+    base_version: int,
+    focus_areas: Collection[FocusArea] | None = None,
+    next_meeting: dict[str, Any] | None = None,
+) -> Agreement:
     """Save the agreement the person started from `base_version`.
 
     A change after a confirmation clears both confirmations and tells the
@@ -58,7 +71,7 @@ def agreement_save(*, mentorship, user, content, base_version, focus_areas=None,
     # them is a change like any other (new version, confirmations cleared).
     focus_changed = focus_areas is not None and _focus_ids(mentorship) != {area.pk for area in focus_areas}
     if focus_changed:
-        mentorship.focus_areas.set(focus_areas)
+        mentorship.focus_areas.set(focus_areas)  # type: ignore[arg-type]  # focus_changed: not None
     changed = agreement_content(agreement) != content or focus_changed or agreement.version == 0
     if changed:
         _apply_change(agreement, user, content, focus_names=_focus_names(mentorship))
@@ -72,15 +85,15 @@ def agreement_save(*, mentorship, user, content, base_version, focus_areas=None,
     return agreement
 
 
-def _focus_ids(mentorship):
+def _focus_ids(mentorship: Mentorship) -> set[int]:
     return set(mentorship.focus_areas.values_list("pk", flat=True))
 
 
-def _focus_names(mentorship):
+def _focus_names(mentorship: Mentorship) -> list[str]:
     return sorted(mentorship.focus_areas.values_list("name", flat=True))
 
 
-def _apply_change(agreement, user, content, *, focus_names):
+def _apply_change(agreement: Agreement, user: User, content: dict[str, str], *, focus_names: list[str]) -> None:
     was_confirmed = bool(agreement.mentee_confirmed_at or agreement.mentor_confirmed_at)
     for field, value in content.items():
         setattr(agreement, field, value)
@@ -103,7 +116,7 @@ def _apply_change(agreement, user, content, *, focus_names):
         notifications.agreement_changed_notify(agreement=agreement, changed_by=user)
 
 
-def _first_meeting_held(mentorship):
+def _first_meeting_held(mentorship: Mentorship) -> None:
     """Tillfälle 1 is where the agreement is made: it exists and is held."""
     first = Meeting.objects.filter(mentorship=mentorship, number=1).first()
     if first is None:
@@ -121,7 +134,7 @@ def _first_meeting_held(mentorship):
 
 
 @transaction.atomic
-def agreement_confirm(*, agreement, user, version):
+def agreement_confirm(*, agreement: Agreement, user: User, version: int) -> Agreement:
     """ "Vi är överens": confirm the version the person has read.
 
     The row is held while it is checked and changed, so the second of two

@@ -1,9 +1,12 @@
 """Booking, moving and cancelling meetings. Each change writes its e-mails
 to the outbox in the same transaction (see sessions.notifications)."""
 
+from datetime import datetime
+
 from django.db import transaction
 from django.db.models import F
 
+from programs.models import Mentorship
 from programs.services import mentorship_activate, mentorship_lock
 
 from .. import notifications
@@ -11,7 +14,9 @@ from ..models import Meeting, MeetingStatus
 
 
 @transaction.atomic
-def meeting_book(*, mentorship, starts_at, ends_at, location=""):
+def meeting_book(
+    *, mentorship: Mentorship, starts_at: datetime, ends_at: datetime | None, location: str = ""
+) -> Meeting:
     """Book the pair's next meeting and invite both parties; booking the same
     start again returns the meeting already booked."""
     # Two bookings at once cannot take the same number.
@@ -37,7 +42,7 @@ def meeting_book(*, mentorship, starts_at, ends_at, location=""):
     return meeting
 
 
-def _meeting_book_again(meeting, *, starts_at, ends_at, location):
+def _meeting_book_again(meeting: Meeting, *, starts_at: datetime, ends_at: datetime | None, location: str) -> Meeting:
     """The pair's latest meeting was cancelled and a new time is booked: it is
     the same Tillfälle N, so it keeps its number (the journal does not jump
     to N+1, and Tillfälle 1 stays the agreement's meeting) and its calendar
@@ -48,7 +53,7 @@ def _meeting_book_again(meeting, *, starts_at, ends_at, location):
     return meeting
 
 
-def _meeting_set_time(meeting, *, starts_at, ends_at, location):
+def _meeting_set_time(meeting: Meeting, *, starts_at: datetime, ends_at: datetime | None, location: str) -> None:
     """Booked at this time and place; SEQUENCE up, as for every change."""
     Meeting.objects.filter(pk=meeting.pk).update(
         starts_at=starts_at,
@@ -61,7 +66,7 @@ def _meeting_set_time(meeting, *, starts_at, ends_at, location):
 
 
 @transaction.atomic
-def meeting_move(*, meeting, starts_at, ends_at, location=""):
+def meeting_move(*, meeting: Meeting, starts_at: datetime, ends_at: datetime | None, location: str = "") -> Meeting:
     """Re-book a meeting: one update to the calendar, reminders follow."""
     _meeting_set_time(meeting, starts_at=starts_at, ends_at=ends_at, location=location)
     notifications.meeting_moved_notify(meeting=meeting)
@@ -69,7 +74,7 @@ def meeting_move(*, meeting, starts_at, ends_at, location=""):
 
 
 @transaction.atomic
-def meeting_cancel(*, meeting):
+def meeting_cancel(*, meeting: Meeting) -> Meeting:
     Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.CANCELLED, sequence=F("sequence") + 1)
     meeting.refresh_from_db()
     notifications.meeting_cancelled_notify(meeting=meeting)

@@ -1,7 +1,12 @@
 """Notes of a follow-up meeting (Tillfälle 2 and after), and comments."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
+
+from accounts.models import User
 
 from ..models import Comment, Meeting, MeetingStatus, ReminderItem
 from ..selectors import previous_meeting
@@ -11,13 +16,22 @@ from .booking import meeting_book
 class NotesConflict(Exception):
     """Someone saved these notes after this person opened them."""
 
-    def __init__(self, current):
+    def __init__(self, current: Meeting) -> None:
         super().__init__("notes changed since they were opened")
         self.current = current
 
 
 @transaction.atomic
-def meeting_notes_save(*, meeting, reflection, summary, base_version, ticked_item_ids=(), items=(), next_meeting=None):
+def meeting_notes_save(
+    *,
+    meeting: Meeting,
+    reflection: str,
+    summary: str,
+    base_version: int,
+    ticked_item_ids: Iterable[int] = (),
+    items: Iterable[tuple[int | None, str, bool]] = (),
+    next_meeting: dict[str, Any] | None = None,
+) -> Meeting:
     """Save the notes, tick off last meeting's "kom ihåg", write this meeting's
     list, mark the meeting held and book the next one: all or nothing.
 
@@ -39,12 +53,12 @@ def meeting_notes_save(*, meeting, reflection, summary, base_version, ticked_ite
     return current
 
 
-def _has_started(meeting):
+def _has_started(meeting: Meeting) -> bool:
     # Notes written before the meeting are preparation; the meeting stays booked.
     return meeting.starts_at is None or meeting.starts_at <= timezone.now()
 
 
-def _tick_previous_items(meeting, ticked_ids):
+def _tick_previous_items(meeting: Meeting, ticked_ids: set[int]) -> None:
     previous = previous_meeting(meeting)
     if previous is None:
         return
@@ -54,8 +68,8 @@ def _tick_previous_items(meeting, ticked_ids):
             ReminderItem.objects.filter(pk=item.pk).update(done=done)
 
 
-def _write_items(meeting, items):
-    own = {item.pk: item for item in meeting.reminder_items.all()}
+def _write_items(meeting: Meeting, items: Iterable[tuple[int | None, str, bool]]) -> None:
+    own: dict[int | None, ReminderItem] = {item.pk: item for item in meeting.reminder_items.all()}
     for position, (item_id, text, delete) in enumerate(items):
         item = own.get(item_id)
         if item is not None and (delete or not text):
@@ -68,5 +82,5 @@ def _write_items(meeting, items):
             ReminderItem.objects.create(meeting=meeting, text=text, position=position)
 
 
-def comment_add(*, meeting, author, text):
+def comment_add(*, meeting: Meeting, author: User, text: str) -> Comment:
     return Comment.objects.create(meeting=meeting, author=author, text=text)
