@@ -1,13 +1,16 @@
 """Role fixtures: the pair's mentee and mentor, a coordinator of that
 program, a coordinator of another program, an outsider, and anonymous."""
 
-import os
+import datetime as dt
 
 import pytest
+from django.utils import timezone
 
-from .factories import MentorshipFactory, ProgramFactory, UserFactory
+from sessions.models import MeetingStatus, ReminderItem
 
-IN_CI = bool(os.environ.get("CI"))
+from .factories import AgreementFactory, MeetingFactory, MentorshipFactory, ProgramFactory, UserFactory
+from .helpers.accounts import FROZEN
+from .helpers.services import IN_CI
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -35,10 +38,6 @@ def fresh_rate_limits():
     cache.clear()
 
 
-# A fixed moment, so a TOTP code computed in a test is valid when the server checks it.
-FROZEN = 1_900_000_000.0
-
-
 @pytest.fixture
 def frozen_totp_clock():
     import types
@@ -57,14 +56,6 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
-
-
-def require(condition, reason):
-    """Skip locally when a service or browser is missing; in CI that fails."""
-    if not condition:
-        if IN_CI:
-            pytest.fail(f"CI must run this test, but: {reason}")
-        pytest.skip(reason)
 
 
 @pytest.fixture
@@ -120,6 +111,17 @@ def outsider(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def held_meeting(mentorship):
+    """Meeting 2, just past, after meeting 1 left two things to remember."""
+    AgreementFactory(mentorship=mentorship, summary="Vi började.")
+    first = MeetingFactory(mentorship=mentorship, number=1, status=MeetingStatus.HELD, starts_at=None, ends_at=None)
+    ReminderItem.objects.create(meeting=first, text="Läsa stadgarna")
+    ReminderItem.objects.create(meeting=first, text="Ringa kassören")
+    past = timezone.now() - dt.timedelta(days=1)
+    return MeetingFactory(mentorship=mentorship, number=2, starts_at=past, ends_at=past + dt.timedelta(hours=1))
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from accounts.models import User
 from programs.models import FocusArea, Mentorship, MentorshipStatus, Program, ProgramKind
 from sessions.models import Confidentiality, MeetingStatus, OutgoingMail
 
-from .admin_forms import pair_form, program_form
 from .factories import AgreementFactory, MeetingFactory, MentorshipFactory, ProgramFactory, UserFactory
+from .helpers.admin_forms import pair_form, program_form
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

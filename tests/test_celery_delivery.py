@@ -32,8 +32,8 @@ from sessions.models import MailKind, MailStatus, Meeting, MeetingStatus, Outgoi
 from sessions.services.booking import meeting_book, meeting_cancel, meeting_move
 from tests.factories import AgreementFactory, MeetingFactory, MentorshipFactory
 
-from .conftest import require
-from .outbox_smtp import SMTPServer
+from .helpers.services import require
+from .helpers.smtp import SMTPServer
 
 pytestmark = [pytest.mark.celery, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -15,8 +15,7 @@ from accounts.services import invitation_create
 from sessions.dispatch import dispatch_due_mail
 from sessions.models import MailKind, MailStatus, OutgoingMail
 
-from .test_accounts_mfa import totp_code
-from .test_accounts_pages import login_code_in
+from .helpers.accounts import login_code_in, totp_code
 
 NEW_PASSWORD = "Lönnlöv-i-november-7"
 

@@ -19,7 +19,7 @@ from sessions.outbox import mail_enqueue
 from sessions.preferences import preferences_update
 from tests.factories import MeetingFactory, MentorshipFactory
 
-from .outbox_smtp import SMTPServer
+from .helpers.smtp import SMTPServer
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 

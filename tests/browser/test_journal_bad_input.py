@@ -12,20 +12,14 @@ import pytest
 from django.utils import timezone
 
 from sessions.models import Agreement, Meeting, MeetingStatus, ReminderItem
-from tests.browser.conftest import axe_check, login
 from tests.factories import PASSWORD, MeetingFactory
+from tests.helpers.agreement import AGREEMENT_TEXT
+from tests.helpers.browser import axe_check, login
 
 pytestmark = pytest.mark.browser
 
-TYPED = {
-    "roles": "Maja driver; Erik är bollplank.",
-    "communication": "E-post, svar inom en vecka.",
-    "areas": "Ledarskap och ekonomi.",
-    "confidentiality_notes": "Bara vi två.",
-    "meeting_arrangements": "En gång i månaden.",
-    "costs": "Var och en betalar sitt fika.",
-    "summary": "Vi träffades på kafé och pratade länge.",
-}
+# Every text of the agreement but its purpose, which each test types itself.
+TYPED = {name: text for name, text in AGREEMENT_TEXT.items() if name != "purpose_and_goals"}
 LONG_TEXT = "Mål " * 2500 + "slut"  # 10004 characters: over the 10000 allowed
 SCRIPT = "<script>alert(1)</script>"
 
