@@ -10,6 +10,7 @@ from sessions.models import MeetingStatus, ReminderItem
 
 from .factories import AgreementFactory, MeetingFactory, MentorshipFactory, ProgramFactory, UserFactory
 from .helpers.accounts import FROZEN
+from .helpers.celery import MEMORY_BROKER, use_broker
 from .helpers.services import IN_CI
 
 
@@ -22,6 +23,13 @@ def pytest_runtest_makereport(item, call):
     if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"Skipped in CI, which must run every test: {report.longrepr}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _memory_broker():
+    """No test needs a broker but the delivery tests, which set their own:
+    a kick to the dispatcher stays in this process."""
+    use_broker(MEMORY_BROKER)
 
 
 @pytest.fixture(autouse=True)
