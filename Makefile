@@ -58,7 +58,7 @@ test: install-test browser lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-enough-random-looking-secret-value-xyz \
 	  DJANGO_ALLOWED_HOSTS=mentorskap.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 bench: install-test
 	$(BIN)/python -m bench
