@@ -14,6 +14,27 @@ from .helpers.celery import MEMORY_BROKER, use_broker
 from .helpers.services import IN_CI
 
 
+def flushes_the_database(item):
+    """A transactional test empties every table afterwards, the rows the
+    migrations wrote (the focus areas) included."""
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    return bool(transactional) or bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """pytest-django runs the transactional tests after the others, since
+    they empty the tables. Under xdist each file goes to one process
+    (--dist loadfile), in order of first appearance: so every file with a
+    transactional test goes after all files without, or a process would run
+    a file that needs the migrations' rows after another file emptied them.
+    The delivery tests lead those files: they mostly wait for their worker,
+    so the other process gets through the browser tests meanwhile."""
+    flushing = {item.path for item in items if flushes_the_database(item)}
+    items.sort(key=lambda item: (item.path in flushing, item.get_closest_marker("celery") is None))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """In CI a skipped test is a failure: a missing service or browser must

@@ -5,8 +5,8 @@ One worker, beat and SMTP server serve the whole module (see
 tests/helpers/live_celery.py): each test starts with them stopped and
 resumes them where it starts them, and sees only its own rows and e-mails.
 The module sends its tasks to the real broker, CELERY_BROKER_URL from the
-environment; every other test uses the in-memory one. Its tests run in one
-xdist group, so no two test processes share the queue.
+environment; every other test uses the in-memory one. Under xdist the file
+runs in one process (--dist loadfile), so no two processes share the queue.
 
 Where a case needs time to pass (a reminder two days ahead), the test moves
 the row's due time instead of waiting; the meeting itself is not touched, so
@@ -41,7 +41,6 @@ pytestmark = [
     pytest.mark.celery,
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("celery"),
 ]
 
 BASE_DIR = Path(settings.BASE_DIR)

@@ -21,10 +21,9 @@ def use_broker(url):
     """Send this process's tasks to `url` from now on."""
     settings.CELERY_BROKER_URL = url
     celery_app.conf.broker_url = url
-    # The app keeps a connection pool for the broker it first used; Celery
-    # drops it the same way after a fork (app._after_fork), which would also
-    # fire the fork signal.
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    # The app keeps the pools of the broker it first used; Celery drops them
+    # the same way after a fork (app._after_fork, which would also fire the
+    # fork signal). Not closed: kombu keeps one pool per broker for the
+    # process and would hand the closed one back when the broker is used again.
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
