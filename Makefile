@@ -61,7 +61,7 @@ test: install-test browser lint
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-enough-random-looking-secret-value-xyz \
 	  DJANGO_ALLOWED_HOSTS=mentorskap.example.org CACHE_URL=redis://127.0.0.1:6379/1 \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 bench: install-test
 	$(BIN)/python -m bench

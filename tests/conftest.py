@@ -1,13 +1,39 @@
 """Role fixtures: the pair's mentee and mentor, a coordinator of that
 program, a coordinator of another program, an outsider, and anonymous."""
 
-import os
+import datetime as dt
 
 import pytest
+from django.db import connection
+from django.utils import timezone
 
-from .factories import MentorshipFactory, ProgramFactory, UserFactory
+from sessions.models import MeetingStatus, ReminderItem
 
-IN_CI = bool(os.environ.get("CI"))
+from .factories import AgreementFactory, MeetingFactory, MentorshipFactory, ProgramFactory, UserFactory
+from .helpers.accounts import FROZEN
+from .helpers.celery import MEMORY_BROKER, use_broker
+from .helpers.services import IN_CI, require
+
+
+def flushes_the_database(item):
+    """A transactional test empties every table afterwards, the rows the
+    migrations wrote (the focus areas) included."""
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    return bool(transactional) or bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """pytest-django runs the transactional tests after the others, since
+    they empty the tables. Under xdist each file goes to one process
+    (--dist loadfile), in order of first appearance: so every file with a
+    transactional test goes after all files without, or a process would run
+    a file that needs the migrations' rows after another file emptied them.
+    The delivery tests lead those files: they mostly wait for their worker,
+    so the other process gets through the browser tests meanwhile."""
+    flushing = {item.path for item in items if flushes_the_database(item)}
+    items.sort(key=lambda item: (item.path in flushing, item.get_closest_marker("celery") is None))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -19,6 +45,13 @@ def pytest_runtest_makereport(item, call):
     if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"Skipped in CI, which must run every test: {report.longrepr}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _memory_broker():
+    """No test needs a broker but the delivery tests, which set their own:
+    a kick to the dispatcher stays in this process."""
+    use_broker(MEMORY_BROKER)
 
 
 @pytest.fixture(autouse=True)
@@ -33,10 +66,6 @@ def fresh_rate_limits():
     from django.core.cache import cache
 
     cache.clear()
-
-
-# A fixed moment, so a TOTP code computed in a test is valid when the server checks it.
-FROZEN = 1_900_000_000.0
 
 
 @pytest.fixture
@@ -57,14 +86,6 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
-
-
-def require(condition, reason):
-    """Skip locally when a service or browser is missing; in CI that fails."""
-    if not condition:
-        if IN_CI:
-            pytest.fail(f"CI must run this test, but: {reason}")
-        pytest.skip(reason)
 
 
 @pytest.fixture
@@ -123,6 +144,17 @@ def superuser(db):
 
 
 @pytest.fixture
+def held_meeting(mentorship):
+    """Meeting 2, just past, after meeting 1 left two things to remember."""
+    AgreementFactory(mentorship=mentorship, summary="Vi började.")
+    first = MeetingFactory(mentorship=mentorship, number=1, status=MeetingStatus.HELD, starts_at=None, ends_at=None)
+    ReminderItem.objects.create(meeting=first, text="Läsa stadgarna")
+    ReminderItem.objects.create(meeting=first, text="Ringa kassören")
+    past = timezone.now() - dt.timedelta(days=1)
+    return MeetingFactory(mentorship=mentorship, number=2, starts_at=past, ends_at=past + dt.timedelta(hours=1))
+
+
+@pytest.fixture
 def client_for(client):
     """client_for(user) -> a test client logged in as user (None: anonymous)."""
 
@@ -133,3 +165,9 @@ def client_for(client):
         return client
 
     return make
+
+
+@pytest.fixture
+def postgres():
+    """For the tests that make a race happen with row locks."""
+    require(connection.vendor == "postgresql", "row locks need PostgreSQL: set DATABASE_URL")

@@ -3,8 +3,10 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Invitation, User
+from outbox.models import OutgoingMail
 from programs.models import Mentorship, MentorshipStatus, Organisation, Program, ProgramKind
+from sessions.mail_kinds import SessionMail
 from sessions.models import Agreement, Meeting, MeetingStatus
 
 PASSWORD = "rätt-häst-batteri-42"
@@ -67,3 +69,27 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda m: m.starts_at + dt.timedelta(hours=1) if m.starts_at else None)
     location = "Föreningshuset, Storgatan 1"
     status = MeetingStatus.BOOKED
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A link as invitation_create makes it, without its e-mail: for tests of
+    the link itself (expired, used). Tests of the invitation as sent use the
+    service."""
+
+    class Meta:
+        model = Invitation
+
+    user = factory.SubFactory(UserFactory)
+    mentorship = None
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14))
+
+
+class OutgoingMailFactory(factory.django.DjangoModelFactory):
+    """An outbox row, due now, as mail_enqueue would write it."""
+
+    class Meta:
+        model = OutgoingMail
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = SessionMail.MEETING_BOOKED
+    due_at = factory.LazyFunction(timezone.now)

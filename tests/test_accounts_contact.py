@@ -4,7 +4,7 @@ MENTORSKAP_CONTACT_NAME and MENTORSKAP_CONTACT_EMAIL, from the environment."""
 import pytest
 from django.urls import reverse
 
-from .test_settings import settings_of
+from .helpers.settings import settings_of
 
 PAGES = ["account_reset_password", "account_reset_password_done"]
 

@@ -7,17 +7,13 @@ from unittest import mock
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.contrib import auth
 from django.test import Client
 from django.urls import reverse
 
-from .conftest import FROZEN
 from .factories import PASSWORD
-
-
-def totp_code(secret, at=FROZEN):
-    return format_hotp_value(hotp_value(secret, int(at) // 30))
+from .helpers.accounts import FROZEN, totp_code
 
 
 def verified(user):

@@ -10,7 +10,10 @@ from django.contrib import auth
 from django.test import Client
 from django.urls import reverse
 
+from tests.helpers.accounts import link_in
+
 from .factories import PASSWORD
+from .helpers.accounts import login_code_in
 
 NEW_PASSWORD = "Vinter-ljus-över-sjön-8"
 
@@ -22,15 +25,6 @@ def template_names(response):
 def without_tokens(html):
     """A page with its per-request secrets (CSRF tokens) blanked out."""
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
-
-
-def login_code_in(mail):
-    match = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4}|[A-Z0-9]{6,8})\s*$", mail.body, re.MULTILINE)
-    return match and match.group(1)
-
-
-def link_in(mail):
-    return re.search(r"https?://\S+", mail.body).group(0)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import Invitation
 from outbox.models import OutgoingMail
@@ -18,10 +17,10 @@ from sessions.mail_kinds import SessionMail
 from sessions.models import Agreement, Comment, Meeting, ReminderItem
 from sessions.services.agreement import agreement_content, agreement_save
 
-from .admin_forms import pair_form
-from .conftest import require
-from .factories import AgreementFactory, MeetingFactory, MentorshipFactory
-from .test_admin_pair_races import in_thread, wait_until_another_session_waits_for_a_lock
+from .factories import AgreementFactory, MeetingFactory, MentorshipFactory, OutgoingMailFactory
+from .helpers.admin_forms import pair_form
+from .helpers.races import in_thread, wait_until_another_session_waits_for_a_lock
+from .helpers.services import require
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -131,12 +130,8 @@ def test_a_superuser_erases_a_pair_with_its_journal(client_for, superuser, start
     meeting = MeetingFactory(mentorship=started_pair, number=2, summary="Hemlig-anteckning-77aa")
     ReminderItem.objects.create(meeting=meeting, text="Hemlig-kom-ihåg-77ab")
     Comment.objects.create(meeting=meeting, author=started_pair.mentor, text="Hemlig-kommentar-77ac")
-    OutgoingMail.objects.create(
-        recipient=started_pair.mentor,
-        mentorship=started_pair,
-        meeting=meeting,
-        kind=SessionMail.MEETING_BOOKED,
-        due_at=timezone.now(),
+    OutgoingMailFactory(
+        recipient=started_pair.mentor, mentorship=started_pair, meeting=meeting, kind=SessionMail.MEETING_BOOKED
     )
     client = client_for(superuser)
 

@@ -12,9 +12,9 @@ from programs.mail_kinds import ProgramMail
 from programs.models import FocusArea, Mentorship, Organisation
 from sessions.models import Agreement, Meeting
 
-from . import admin_forms
-from .admin_forms import pair_edit_form, pair_form
 from .factories import AgreementFactory, MeetingFactory, MentorshipFactory, UserFactory
+from .helpers import admin_forms
+from .helpers.admin_forms import pair_edit_form, pair_form
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

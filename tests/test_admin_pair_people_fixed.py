@@ -14,10 +14,10 @@ from programs.models import Mentorship
 from sessions.models import Agreement
 from sessions.services.agreement import agreement_content, agreement_save
 
-from .admin_forms import pair_edit_form
-from .conftest import require
 from .factories import AgreementFactory, MeetingFactory
-from .test_admin_pair_races import in_thread, wait_until_another_session_waits_for_a_lock
+from .helpers.admin_forms import pair_edit_form
+from .helpers.races import in_thread, wait_until_another_session_waits_for_a_lock
+from .helpers.services import require
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -7,12 +7,9 @@ other request needs, waits until PostgreSQL reports that request as waiting
 for the lock, does the clashing write and commits.
 """
 
-import threading
-import time
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import User
@@ -20,58 +17,9 @@ from programs.models import Mentorship, Program
 from programs.pair_import import ImportResult, PairRow, import_pairs
 from programs.services import mentorship_create, person_get_or_create
 
-from .admin_forms import pair_form
-from .conftest import require
 from .factories import UserFactory
-
-WAIT = 30  # seconds: an upper bound for a slow machine, never a measurement
-
-
-def in_thread(work):
-    """Run `work` on its own database connection; returns a join() that gives
-    its result or raises its error."""
-    outcome = {}
-
-    def run():
-        try:
-            outcome["result"] = work()
-        except BaseException as error:  # handed to the test's thread
-            outcome["error"] = error
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-
-    def join():
-        thread.join(WAIT)
-        assert not thread.is_alive(), "the other request never finished"
-        if "error" in outcome:
-            raise outcome["error"]
-        return outcome["result"]
-
-    return join
-
-
-def wait_until_another_session_waits_for_a_lock():
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            # Statistics are a snapshot per transaction, and this test is in one.
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0]:
-                return
-        time.sleep(0.05)
-    pytest.fail("the other request did not wait for the lock: the race is not serialised")
-
-
-@pytest.fixture
-def postgres():
-    require(connection.vendor == "postgresql", "row locks need PostgreSQL: set DATABASE_URL")
+from .helpers.admin_forms import pair_form
+from .helpers.races import in_thread, wait_until_another_session_waits_for_a_lock
 
 
 @pytest.mark.postgres

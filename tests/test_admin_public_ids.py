@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from programs.models import Mentorship
 
-from .admin_forms import pair_form
 from .factories import MeetingFactory, MentorshipFactory
+from .helpers.admin_forms import pair_form
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,10 @@ from accounts.models import User
 from outbox.models import OutgoingMail
 from programs.models import FocusArea, Mentorship, MentorshipStatus, Program, ProgramKind
 from sessions.models import Confidentiality, MeetingStatus
+from tests.helpers.admin_forms import admin_url, change_url
 
-from .admin_forms import pair_form, program_form
 from .factories import AgreementFactory, MeetingFactory, MentorshipFactory, ProgramFactory, UserFactory
+from .helpers.admin_forms import pair_form, program_form
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -25,14 +26,6 @@ SECRET_PURPOSE = "Hemligt-syfte-7f3a"
 SECRET_SUMMARY = "Hemlig-sammanfattning-91bc"
 SECRET_REFLECTION = "Hemlig-reflektion-c0de"
 SECRET_MEETING_SUMMARY = "Hemliga-anteckningar-5e5e"
-
-
-def admin_url(model, action="changelist", *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
-
-
-def change_url(obj):
-    return admin_url(type(obj), "change", obj.pk)
 
 
 @pytest.fixture

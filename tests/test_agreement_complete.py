@@ -12,7 +12,8 @@ from sessions.forms import AgreementForm
 from sessions.models import Agreement, MeetingStatus
 from sessions.services import AgreementIncomplete, agreement_confirm
 from tests.factories import AgreementFactory, MeetingFactory
-from tests.test_journal_forms import AGREEMENT_FIELDS, agreement_post, future
+from tests.helpers.agreement import AGREEMENT_FIELDS, agreement_post
+from tests.helpers.journal import future
 
 pytestmark = pytest.mark.django_db
 

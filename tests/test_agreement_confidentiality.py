@@ -16,8 +16,8 @@ from django.utils import timezone
 from programs import permissions
 from sessions.models import Agreement, Confidentiality, Meeting, MeetingStatus
 from tests.factories import AgreementFactory, MeetingFactory
-from tests.test_admin_scoping import change_url
-from tests.test_journal_forms import AGREEMENT_FIELDS
+from tests.helpers.admin_forms import change_url
+from tests.helpers.agreement import AGREEMENT_FIELDS
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,7 @@ from django.db import transaction
 from sessions.models import Agreement, Confidentiality
 from sessions.services import agreement_confirm
 from tests.factories import AgreementFactory
-from tests.test_admin_pair_races import in_thread, postgres, wait_until_another_session_waits_for_a_lock
-
-__all__ = ["postgres"]  # the fixture, used by name
+from tests.helpers.races import in_thread, wait_until_another_session_waits_for_a_lock
 
 
 @pytest.mark.postgres

@@ -1,9 +1,12 @@
 """End to end: a real Celery worker and beat (subprocesses) on Redis, the
 database on PostgreSQL, delivering to an SMTP server this test runs.
 
-The worker and beat read the test database: pytest-django's test database
-name is passed to them in DATABASE_URL, and the tests use transactional_db
-so that what a test writes is committed and visible to them.
+One worker, beat and SMTP server serve the whole module (see
+tests/helpers/live_celery.py): each test starts with them stopped and
+resumes them where it starts them, and sees only its own rows and e-mails.
+The module sends its tasks to the real broker, CELERY_BROKER_URL from the
+environment; every other test uses the in-memory one. Under xdist the file
+runs in one process (--dist loadfile), so no two processes share the queue.
 
 Where a case needs time to pass (a reminder two days ahead), the test moves
 the row's due time instead of waiting; the meeting itself is not touched, so
@@ -12,13 +15,10 @@ in test_outbox_dispatch.py.
 """
 
 import datetime as dt
-import os
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -34,123 +34,61 @@ from sessions.models import Meeting, MeetingStatus
 from sessions.services.booking import meeting_book, meeting_cancel, meeting_move
 from tests.factories import AgreementFactory, MeetingFactory, MentorshipFactory
 
-from .conftest import require
-from .outbox_smtp import SMTPServer
+from .helpers.celery import MEMORY_BROKER, REAL_BROKER_URL, use_broker
+from .helpers.live_celery import MAX_ATTEMPTS, Cluster, wait_until
+from .helpers.services import require
+from .helpers.smtp import SMTPServer
 
-pytestmark = [pytest.mark.celery, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.celery,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+]
 
 BASE_DIR = Path(settings.BASE_DIR)
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-LEASE_SECONDS = 6
-MAX_ATTEMPTS = 3
-WAIT = 90  # seconds: an upper bound for slow machines, never a measurement
 
 
-@pytest.fixture(autouse=True)
-def services_needed():
+@pytest.fixture(scope="module")
+def services():
     require(connection.vendor == "postgresql", "the worker shares the database: set DATABASE_URL to PostgreSQL")
     require(
-        settings.CELERY_BROKER_URL.startswith("redis://"),
+        REAL_BROKER_URL.startswith("redis://"),
         "a real broker is needed: set CELERY_BROKER_URL=redis://127.0.0.1:6379/<n>",
     )
+    use_broker(REAL_BROKER_URL)
+    yield
+    use_broker(MEMORY_BROKER)
 
 
-def database_url():
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+@pytest.fixture(scope="module")
+def smtp_server(services):
+    with SMTPServer() as server:
+        yield server
 
 
-class Live:
-    """Starts and stops the worker and beat processes of one test."""
-
-    def __init__(self, tmp_path, smtp):
-        self.tmp_path = tmp_path
-        self.smtp = smtp
-        self.processes = []
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "mentorskap.settings",
-            "DATABASE_URL": database_url(),  # pytest-django's test database
-            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-            "EMAIL_URL": smtp.url,
-            "EMAIL_TIMEOUT": "20",
-            "MENTORSKAP_DISPATCH_INTERVAL": "1",
-            "MENTORSKAP_NUDGE_INTERVAL": "3600",
-            "MENTORSKAP_MAIL_LEASE_SECONDS": str(LEASE_SECONDS),
-            "MENTORSKAP_MAIL_RETRY_SECONDS": "1",
-            "MENTORSKAP_MAIL_MAX_ATTEMPTS": str(MAX_ATTEMPTS),
-            "SITE_URL": settings.SITE_URL,
-            "PYTHONUNBUFFERED": "1",
-        }
-
-    def start(self, name, *args, ready):
-        log = self.tmp_path / f"{name}.log"
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "mentorskap", *args],
-            cwd=BASE_DIR,
-            env=self.env,
-            stdout=log.open("wb"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: a kill reaches the pool too
-        )
-        process.log = log
-        self.processes.append(process)
-        wait_until(lambda: ready in log.read_text(errors="replace"), f"{name} to start", log=log)
-        return process
-
-    def worker(self, name="worker"):
-        return self.start(
-            name,
-            "worker",
-            "--loglevel=INFO",
-            "--concurrency=2",
-            "--pool=prefork",
-            f"--hostname=h5-{name}-{os.getpid()}@%h",
-            "--without-mingle",
-            "--without-gossip",
-            ready="ready.",
-        )
-
-    def beat(self):
-        return self.start(
-            "beat",
-            "beat",
-            "--loglevel=INFO",
-            f"--schedule={self.tmp_path / 'beat-schedule'}",
-            f"--pidfile={self.tmp_path / 'beat.pid'}",
-            ready="beat: Starting",
-        )
-
-    def kill(self, process):
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-
-    def stop_all(self):
-        for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-
-    def logs(self):
-        return "\n".join(f"--- {p.log.name}\n{p.log.read_text(errors='replace')[-4000:]}" for p in self.processes)
+@pytest.fixture(scope="module")
+def cluster(services, smtp_server, django_db_setup, tmp_path_factory):
+    runner = Cluster(tmp_path_factory.mktemp("celery"), smtp_server, REAL_BROKER_URL)
+    yield runner
+    runner.stop_all()
 
 
-def wait_until(condition, what, timeout=WAIT, log=None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    detail = log.read_text(errors="replace")[-3000:] if log else ""
-    raise AssertionError(f"timed out waiting for {what}\n{detail}")
+@pytest.fixture
+def smtp(smtp_server):
+    smtp_server.handler.reset()
+    return smtp_server
+
+
+@pytest.fixture
+def live(cluster, smtp, transactional_db):
+    cluster.pause()
+    yield cluster
+    try:
+        cluster.quiesce()
+    finally:
+        cluster.stop_own()
+        print(cluster.logs())  # shown by pytest when the test failed
 
 
 def settled():
@@ -166,20 +104,6 @@ def wait_settled(extra_ticks=3):
     wait_until(settled, "the outbox to settle")
     time.sleep(extra_ticks * 1.0)
     wait_until(settled, "the outbox to settle again")
-
-
-@pytest.fixture
-def smtp():
-    with SMTPServer() as server:
-        yield server
-
-
-@pytest.fixture
-def live(tmp_path, smtp, transactional_db):
-    runner = Live(tmp_path, smtp)
-    yield runner
-    runner.stop_all()
-    print(runner.logs())  # shown by pytest when the test failed
 
 
 def calendar_of(message):
@@ -274,7 +198,7 @@ def test_two_dispatchers_and_the_same_task_twice_send_each_once(live, smtp, prog
     assert len(rows) == 30
     for _ in range(12):  # the dispatcher task delivered many times over
         celery_app.send_task("outbox.dispatch_due_mail")
-    live.worker("worker-a")
+    live.worker()
     live.worker("worker-b")
     live.beat()
     smtp.handler.wait_for(30)
@@ -296,7 +220,7 @@ def test_worker_killed_between_claim_and_send_sends_once_after_the_lease(live, s
     smtp.handler.released.set()
     assert smtp.handler.messages == []
 
-    live.worker("successor")
+    live.worker()  # the successor
     smtp.handler.wait_for(2)
     wait_settled()
     assert len(smtp.handler.messages) == 2
@@ -406,7 +330,7 @@ def test_nudge_scan_run_100_times_sends_the_nudge_once(live, smtp, mentorship, m
     MeetingFactory(mentorship=mentorship, number=3, starts_at=timezone.now() + dt.timedelta(days=9))
     for _ in range(100):
         celery_app.send_task("mentoring_sessions.scan_nudges")
-    live.worker("worker-a")
+    live.worker()
     live.worker("worker-b")
     live.beat()
     smtp.handler.wait_for(1)

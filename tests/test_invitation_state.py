@@ -18,7 +18,7 @@ from accounts.selectors import InvitationState, invitation_state, invitation_sta
 from accounts.services import invitation_create
 from programs.models import Mentorship
 
-from .admin_forms import pair_edit_form, pair_form
+from .helpers.admin_forms import pair_edit_form, pair_form
 from .factories import MentorshipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

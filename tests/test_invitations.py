@@ -18,7 +18,7 @@ from programs.mail_kinds import ProgramMail
 from programs.models import Mentorship, MentorshipStatus
 from programs.services import mentorship_announce
 
-from .factories import MentorshipFactory, UserFactory
+from .factories import InvitationFactory, MentorshipFactory, UserFactory
 
 NEW_PASSWORD = "Lönnlöv-i-november-7"
 
@@ -131,12 +131,13 @@ def unregistered(db):
 
 @pytest.fixture
 def expired_invitation(unregistered, mentorship):
-    invitation = invitation_create(user=unregistered, mentorship=mentorship)
-    # "Freeze" the clock by moving the link's expiry and creation into the past.
-    Invitation.objects.filter(pk=invitation.pk).update(
-        created_at=timezone.now() - dt.timedelta(days=20), expires_at=timezone.now() - dt.timedelta(days=6)
+    """A link made 20 days ago that expired 6 days ago."""
+    return InvitationFactory(
+        user=unregistered,
+        mentorship=mentorship,
+        created_at=timezone.now() - dt.timedelta(days=20),
+        expires_at=timezone.now() - dt.timedelta(days=6),
     )
-    return invitation
 
 
 def test_an_expired_link_says_so_and_offers_a_new_one(client, expired_invitation, unregistered):

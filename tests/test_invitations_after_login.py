@@ -15,9 +15,9 @@ from accounts.models import Invitation, User
 from accounts.services import invitation_create
 from outbox.dispatch import dispatch_due_mail
 from outbox.models import MailStatus, OutgoingMail
+from tests.helpers.accounts import login_by_code
 
-from .test_accounts_mfa import totp_code
-from .test_accounts_pages import login_code_in
+from .helpers.accounts import totp_code
 
 NEW_PASSWORD = "Lönnlöv-i-november-7"
 
@@ -32,14 +32,6 @@ def invited(db):
 def accept(client, invitation, password=NEW_PASSWORD):
     url = reverse("invitation_accept", args=[invitation.public_id])
     return client.post(url, {"new_password1": password, "new_password2": password})
-
-
-def login_by_code(client, person, mailoutbox):
-    response = client.post(reverse("account_request_login_code"), {"email": person.email})
-    assert response["Location"] == reverse("account_confirm_login_code")
-    code = login_code_in(mailoutbox[-1])
-    assert code, mailoutbox[-1].body
-    return client.post(reverse("account_confirm_login_code"), {"code": code})
 
 
 def test_after_a_login_by_code_with_totp_the_old_link_opens_nothing(

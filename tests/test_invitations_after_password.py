@@ -20,9 +20,8 @@ from django.urls import reverse
 from accounts.models import Invitation, User
 from accounts.services import invitation_accept, invitation_create
 
-from .test_accounts_pages import link_in
-from .test_admin_pair_races import in_thread, postgres, wait_until_another_session_waits_for_a_lock  # noqa: F401
-from .test_invitations_after_login import login_by_code
+from .helpers.accounts import link_in, login_by_code
+from .helpers.races import in_thread, wait_until_another_session_waits_for_a_lock
 
 NEW_PASSWORD = "Lönnlöv-i-november-7"
 OWN_PASSWORD = "Egen-väg-över-isen-3"

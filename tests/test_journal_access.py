@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from sessions.models import Confidentiality
 from tests.factories import AgreementFactory, MeetingFactory
+from tests.helpers.agreement import AGREEMENT_FIELDS
 
 pytestmark = pytest.mark.django_db
 
@@ -153,8 +154,6 @@ def test_refused_access_is_logged_without_note_text(client_for, outsider, journa
 def _saved_agreement(client_for, mentee, journal, confidentiality, confirmed_by=()):
     """The mentee saves through the form, so a version row is written; then
     each of `confirmed_by` says "Vi är överens"."""
-    from tests.test_journal_forms import AGREEMENT_FIELDS
-
     mentorship = journal["mentorship"]
     data = {**AGREEMENT_FIELDS, "summary": "Hemlig sammanfattning v2", "confidentiality": confidentiality}
     data["version"] = journal["agreement"].version
@@ -178,7 +177,7 @@ def test_agreement_versions_hide_meeting_1_notes_from_a_coordinator_at_level_agr
     page = client.get(reverse("agreement_version_detail", args=[journal["mentorship"].public_id, version]))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Bli tryggare som ordförande." in html
+    assert AGREEMENT_FIELDS["purpose_and_goals"] in html
     assert "Hemlig sammanfattning" not in html
 
 

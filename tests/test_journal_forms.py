@@ -8,31 +8,11 @@ from django.utils import timezone
 
 from sessions.forms import BookingForm
 from sessions.models import Agreement, AgreementVersion, Meeting, MeetingStatus, ReminderItem
-from tests.factories import AgreementFactory, MeetingFactory
+from tests.factories import MeetingFactory
+from tests.helpers.agreement import AGREEMENT_FIELDS, agreement_post
+from tests.helpers.journal import future, notes_post
 
 pytestmark = pytest.mark.django_db
-
-AGREEMENT_FIELDS = {
-    "purpose_and_goals": "Bli tryggare som ordförande.",
-    "roles": "Jag driver, mentorn stöttar.",
-    "communication": "Mejl, svar inom en vecka.",
-    "areas": "Styrelsearbete.",
-    "confidentiality": "private",
-    "confidentiality_notes": "",
-    "meeting_arrangements": "Var fjärde vecka.",
-    "costs": "Var och en betalar sitt.",
-    "summary": "Bra start.",
-}
-
-
-def agreement_post(client, mentorship, version=0, **overrides):
-    data = {**AGREEMENT_FIELDS, "version": version, **overrides}
-    return client.post(reverse("agreement_edit", args=[mentorship.public_id]), data)
-
-
-def future(days=10, hour=18):
-    day = timezone.localdate() + dt.timedelta(days=days)
-    return day.isoformat(), f"{hour:02d}:00"
 
 
 def test_mentee_saves_the_agreement_and_books_meeting_two(client_for, mentee, mentorship):
@@ -189,32 +169,6 @@ def test_every_version_can_be_viewed(client_for, mentee, mentor, mentorship):
 
 
 # --- Notes of a follow-up meeting ------------------------------------------
-
-
-@pytest.fixture
-def held_meeting(mentorship):
-    AgreementFactory(mentorship=mentorship, summary="Vi började.")
-    first = MeetingFactory(mentorship=mentorship, number=1, status=MeetingStatus.HELD, starts_at=None, ends_at=None)
-    ReminderItem.objects.create(meeting=first, text="Läsa stadgarna")
-    ReminderItem.objects.create(meeting=first, text="Ringa kassören")
-    past = timezone.now() - dt.timedelta(days=1)
-    return MeetingFactory(mentorship=mentorship, number=2, starts_at=past, ends_at=past + dt.timedelta(hours=1))
-
-
-def notes_post(client, meeting, version=0, items=(), **extra):
-    data = {
-        "version": version,
-        "reflection": "Jag har läst stadgarna.",
-        "summary": "Vi pratade om delegering.",
-        "items-TOTAL_FORMS": len(items),
-        "items-INITIAL_FORMS": 0,
-        "items-MIN_NUM_FORMS": 0,
-        "items-MAX_NUM_FORMS": 20,
-    }
-    for index, text in enumerate(items):
-        data[f"items-{index}-text"] = text
-    data.update(extra)
-    return client.post(reverse("meeting_notes", args=[meeting.public_id]), data)
 
 
 def test_notes_tick_off_last_time_add_items_mark_held_and_book(client_for, mentee, mentorship, held_meeting):

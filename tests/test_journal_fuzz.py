@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import AgreementFactory
-from tests.test_journal_forms import agreement_post, held_meeting, notes_post  # noqa: F401
+from tests.helpers.agreement import agreement_post
+from tests.helpers.journal import notes_post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -59,7 +60,7 @@ def test_confirm_garbage(client_for, mentor, mentorship, version):
         {"summary": "\x00"},
     ],
 )
-def test_notes_garbage(client_for, mentee, held_meeting, extra):  # noqa: F811
+def test_notes_garbage(client_for, mentee, held_meeting, extra):
     response = notes_post(client_for(mentee), held_meeting, items=["x"], **extra)
     expected = (400,) if any("\x00" in str(value) for value in extra.values()) else (200, 302)
     assert response.status_code in expected, response.status_code
@@ -81,6 +82,6 @@ def test_booking_far_out_dates_get_a_message_not_an_error(client_for, mentor, me
     assert not mentorship.meetings.exists()
 
 
-def test_comment_garbage(client_for, mentor, held_meeting):  # noqa: F811
+def test_comment_garbage(client_for, mentor, held_meeting):
     response = client_for(mentor).post(reverse("comment_add", args=[held_meeting.public_id]), {"text": "\x00"})
     assert response.status_code in (200, 302, 400)

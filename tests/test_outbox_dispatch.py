@@ -21,7 +21,7 @@ from sessions.models import Meeting, MeetingStatus
 from sessions.notifications import meeting_booked_notify, meeting_moved_notify
 from tests.factories import MeetingFactory, MentorshipFactory
 
-from .outbox_smtp import SMTPServer
+from .helpers.smtp import SMTPServer
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 

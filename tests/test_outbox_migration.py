@@ -14,7 +14,7 @@ from django.utils import timezone
 from outbox.dispatch import dispatch_due_mail
 from outbox.models import MailStatus, OutgoingMail
 
-from .conftest import require
+from .helpers.services import require
 
 # The schema of the release before the move.
 BEFORE_THE_MOVE = [

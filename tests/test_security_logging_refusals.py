@@ -14,7 +14,7 @@ from django.urls import reverse
 from sessions.models import AgreementVersion, Confidentiality
 
 from .factories import AgreementFactory, MeetingFactory
-from .test_accounts_pages import login_code_in
+from .helpers.accounts import login_code_in
 
 LOGGER = "mentorskap.security"
 SECRET = "Hemlig-text-4b1d"

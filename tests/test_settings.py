@@ -4,7 +4,6 @@ Each case imports the settings in a fresh interpreter with a clean
 environment, as a newcomer's shell or a production service would.
 """
 
-import json
 import os
 import subprocess
 import sys
@@ -13,36 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-
-# Print the settings a case asks about as JSON; an error goes to stderr.
-PROBE = """
-import json, sys
-from django.conf import settings
-names = sys.argv[1:]
-print(json.dumps({name: str(getattr(settings, name)) for name in names}))
-"""
-PRODUCTION = {
-    "DJANGO_DEBUG": "false",
-    "DJANGO_SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnop",
-    "DJANGO_ALLOWED_HOSTS": "mentorskap.example.org",
-    "CACHE_URL": "redis://127.0.0.1:6379/11",  # read, never connected to here
-}
-
-
-def _settings(env, *names):
-    """Import the settings with exactly this environment (plus PATH/HOME)."""
-    clean = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
-    clean.update(env, DJANGO_SETTINGS_MODULE="mentorskap.settings", PYTHONDONTWRITEBYTECODE="1")
-    return subprocess.run(  # noqa: S603 - our own interpreter and script
-        [sys.executable, "-c", PROBE, *names], cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=60
-    )
-
-
-def settings_of(env, *names):
-    completed = _settings(env, *names)
-    assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+from .helpers.settings import BASE_DIR, PRODUCTION, settings_of, settings_run
 
 
 @pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
@@ -53,7 +23,7 @@ def test_production_without_secret_key_or_allowed_hosts_stops_with_a_clear_messa
         del env[missing]
     else:
         env[missing] = ""
-    completed = _settings(env, "DEBUG")
+    completed = settings_run(env, "DEBUG")
     assert completed.returncode != 0
     assert "ImproperlyConfigured" in completed.stderr
     assert f"{missing} must be set when DJANGO_DEBUG is false" in completed.stderr
@@ -77,7 +47,7 @@ def test_production_without_a_shared_cache_stops_and_says_what_to_set(cache_url)
     env = {key: value for key, value in PRODUCTION.items() if key != "CACHE_URL"}
     if cache_url is not None:
         env["CACHE_URL"] = cache_url
-    completed = _settings(env, "CACHES")
+    completed = settings_run(env, "CACHES")
     assert completed.returncode != 0
     assert CACHE_MESSAGE in completed.stderr
     assert "Set e.g. CACHE_URL=redis://host:6379/1" in completed.stderr

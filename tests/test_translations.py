@@ -23,7 +23,7 @@ from django.utils import translation
 from programs.models import MentorshipStatus
 from sessions.models.meeting import MeetingStatus
 
-from .conftest import require
+from .helpers.services import require
 
 BASE_DIR = Path(settings.BASE_DIR)
 LOCALE_DIR = BASE_DIR / "locale"

@@ -1,10 +1,9 @@
 """Headless Chromium (Debian's, never a downloaded build) driven by Playwright,
 against pytest-django's live server.
 
-Fixtures: `browser` (one per session), `new_page` (a fresh context per call, so
-two people can work side by side), `page` (one person). Helpers: `login` goes
-through the real allauth form, `axe_check` fails on serious or critical
-accessibility violations.
+Fixtures: `browser` (one per session, so one per xdist worker), `new_page`
+(a fresh context per call, so two people can work side by side), `page` (one
+person). The helpers `login` and `axe_check` are in tests/helpers/browser.py.
 """
 
 import os
@@ -12,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require
+from tests.helpers.browser import DESKTOP
+from tests.helpers.services import require
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM
 # calls from a thread with a running loop unless told it is safe here.
@@ -29,8 +29,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 # Generous for a loaded 2-core machine; a waiting step never sleeps a fixed time.
 TIMEOUT_MS = 15_000
 
@@ -73,31 +71,3 @@ def new_page(browser, live_server):
 @pytest.fixture
 def page(new_page):
     return new_page()
-
-
-def login(page, email, password):
-    """Log in through the real allauth form, on the page the person is on if
-    it is the login page (keeps ?next=), else from /konto/login/."""
-    if "/konto/login/" not in page.url:
-        page.goto("/konto/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", password)
-    with page.expect_navigation():
-        page.click("form[action*='/konto/login/'] [type=submit]")
-    assert "/konto/login/" not in page.url, f"login failed for {email}: still on {page.url}"
-
-
-def axe_check(page):
-    """Fail on any axe-core violation with impact serious or critical."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    if bad:
-        lines = [f"axe: {len(bad)} serious/critical violation(s) on {page.url}"]
-        for violation in bad:
-            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
-            lines.extend(f"    {node['target']}: {node['html'][:200]}" for node in violation["nodes"][:5])
-        report = "\n".join(lines)
-        print(report)
-        pytest.fail(report)

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from sessions.models import MeetingStatus
-from tests.browser.conftest import axe_check, login
 from tests.factories import PASSWORD, AgreementFactory, MeetingFactory
+from tests.helpers.browser import axe_check, login
 
 pytestmark = pytest.mark.browser
 

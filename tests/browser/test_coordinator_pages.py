@@ -5,8 +5,8 @@ coordinator sees it, and the admin's pair list, on a desktop and a phone."""
 import pytest
 
 from accounts.models import Invitation, User
-from tests.browser.conftest import PHONE, axe_check, login
 from tests.factories import PASSWORD, AgreementFactory, MeetingFactory, MentorshipFactory
+from tests.helpers.browser import PHONE, axe_check, login
 
 pytestmark = pytest.mark.browser
 

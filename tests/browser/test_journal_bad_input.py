@@ -12,30 +12,16 @@ import pytest
 from django.utils import timezone
 
 from sessions.models import Agreement, Meeting, MeetingStatus, ReminderItem
-from tests.browser.conftest import axe_check, login
 from tests.factories import PASSWORD, MeetingFactory
+from tests.helpers.agreement import AGREEMENT_TEXT
+from tests.helpers.browser import agreement_url, axe_check, login, notes_url, wait_for_draft
 
 pytestmark = pytest.mark.browser
 
-TYPED = {
-    "roles": "Maja driver; Erik är bollplank.",
-    "communication": "E-post, svar inom en vecka.",
-    "areas": "Ledarskap och ekonomi.",
-    "confidentiality_notes": "Bara vi två.",
-    "meeting_arrangements": "En gång i månaden.",
-    "costs": "Var och en betalar sitt fika.",
-    "summary": "Vi träffades på kafé och pratade länge.",
-}
+# Every text of the agreement but its purpose, which each test types itself.
+TYPED = {name: text for name, text in AGREEMENT_TEXT.items() if name != "purpose_and_goals"}
 LONG_TEXT = "Mål " * 2500 + "slut"  # 10004 characters: over the 10000 allowed
 SCRIPT = "<script>alert(1)</script>"
-
-
-def agreement_url(mentorship):
-    return f"/mentorskap/{mentorship.public_id}/overenskommelse/"
-
-
-def notes_url(meeting):
-    return f"/tillfalle/{meeting.public_id}/anteckningar/"
 
 
 def save(page):
@@ -67,15 +53,6 @@ def type_agreement(page, purpose):
     for name, text in TYPED.items():
         page.fill(f"textarea[name={name}]", text)
     page.check("input[name=confidentiality][value=open]")
-
-
-def wait_for_draft(page, text):
-    """site.js saves a draft a moment after typing stops: wait until it holds `text`."""
-    page.wait_for_function(
-        """text => Object.keys(localStorage).some(
-               key => key.startsWith("mentorskap-draft:") && localStorage.getItem(key).includes(text))""",
-        arg=text,
-    )
 
 
 def test_too_long_text_is_refused_and_kept(live_server, page, mentorship):

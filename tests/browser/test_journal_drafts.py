@@ -4,9 +4,8 @@ draft says which fields it restored and offers to discard it."""
 import pytest
 
 from sessions.models import MeetingStatus
-from tests.browser.conftest import axe_check, login
-from tests.browser.test_journal_bad_input import agreement_url, notes_url, wait_for_draft
 from tests.factories import PASSWORD, AgreementFactory, MeetingFactory
+from tests.helpers.browser import agreement_url, axe_check, login, notes_url, wait_for_draft
 
 pytestmark = pytest.mark.browser
 

@@ -14,21 +14,12 @@ from django.utils.formats import date_format
 from programs.models import FocusArea, ProgramKind
 from sessions.models import Agreement, Meeting, MeetingStatus, ReminderItem
 from sessions.services import meeting_book
-from tests.browser.conftest import PHONE, axe_check, login
 from tests.factories import PASSWORD, MeetingFactory
+from tests.helpers.agreement import AGREEMENT_TEXT
+from tests.helpers.browser import PHONE, axe_check, login
 
 pytestmark = pytest.mark.browser
 
-AGREEMENT_TEXT = {
-    "purpose_and_goals": "Att växa som ordförande och leda styrelsemöten med lugn.",
-    "roles": "Maja driver och förbereder; Erik lyssnar, frågar och delar erfarenhet.",
-    "communication": "E-post i första hand, svar inom en vecka. Inga samtal efter 21.",
-    "areas": "Ledarskap och föreningens ekonomi, inte personliga frågor om jobbet.",
-    "confidentiality_notes": "Koordinatorn får läsa överenskommelsen men inte anteckningarna.",
-    "meeting_arrangements": "En gång i månaden, en och en halv timme, växelvis på video och på café.",
-    "costs": "Var och en betalar sitt eget fika.",
-    "summary": "Vi lärde känna varandra och kom överens om ramarna.",
-}
 VIDEO_LINK = "https://video.example.org/maja-erik"
 
 

@@ -5,8 +5,8 @@ the program's page in the admin, whose focus areas are checkboxes."""
 import pytest
 
 from programs.models import FocusArea, Mentorship
-from tests.browser.conftest import axe_check, login
 from tests.factories import PASSWORD
+from tests.helpers.browser import axe_check, login
 
 pytestmark = pytest.mark.browser
 

@@ -22,13 +22,18 @@ def free_port():
 
 class Recorder:
     def __init__(self, refuse=()):
-        self.refuse = set(refuse)
-        self.messages = []
-        self.refused = 0
         self.lock = threading.Lock()
         self.released = threading.Event()
+        self.reset(refuse)
+
+    def reset(self, refuse=()):
+        """As new: for a server shared by the tests of a module."""
+        with self.lock:
+            self.refuse = set(refuse)
+            self.messages = []
+            self.refused = 0
+            self.held = 0
         self.released.set()
-        self.held = 0
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         if not self.released.is_set():

@@ -1,5 +1,7 @@
 """The program admin form as the browser posts it, for tests."""
 
+from django.urls import reverse
+
 PROGRAM_SETTINGS = {
     "description": "",
     "ends_on": "",
@@ -61,3 +63,11 @@ def pair_edit_form(mentorship, **extra):
         data[f"{role}_name"] = "" if f"{role}_email" in extra else person.name
     data.update(extra)
     return data
+
+
+def admin_url(model, action="changelist", *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
+
+
+def change_url(obj):
+    return admin_url(type(obj), "change", obj.pk)

@@ -1,0 +1,38 @@
+"""Reading the settings in a subprocess with exactly a given environment."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+# Print the settings a case asks about as JSON; an error goes to stderr.
+PROBE = """
+import json, sys
+from django.conf import settings
+names = sys.argv[1:]
+print(json.dumps({name: str(getattr(settings, name)) for name in names}))
+"""
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnop",
+    "DJANGO_ALLOWED_HOSTS": "mentorskap.example.org",
+    "CACHE_URL": "redis://127.0.0.1:6379/11",  # read, never connected to here
+}
+
+
+def settings_run(env, *names):
+    """Import the settings with exactly this environment (plus PATH/HOME)."""
+    clean = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
+    clean.update(env, DJANGO_SETTINGS_MODULE="mentorskap.settings", PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", PROBE, *names], cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=60
+    )
+
+
+def settings_of(env, *names):
+    completed = settings_run(env, *names)
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout.strip().splitlines()[-1])
