@@ -138,7 +138,9 @@ def _deliver(row: OutgoingMail, *, smtp, prefs: dict[int, NotificationPreference
 def skip_reason(row: OutgoingMail, *, now: datetime, prefs: NotificationPreferences) -> Skip:
     """Why the row must not be sent now, as (status, reason); None to send.
     The recipient first, then what the kind checks, then the person's choices."""
-    if not row.recipient.is_active or not row.recipient.email:
+    if row.recipient is None and not row.to_address:
+        return MailStatus.CANCELLED, "The e-mail has no recipient."
+    if row.recipient is not None and (not row.recipient.is_active or not row.address):
         return MailStatus.CANCELLED, "The recipient is deactivated."
     kind = kind_of(row.kind)
     for check in kind.checks:
