@@ -92,12 +92,18 @@ def _invitation_context(row: OutgoingMail, context: dict[str, Any]) -> dict[str,
         "expires_at": invitation.expires_at if invitation else None,
         "mentorship": mentorship,
         "program": mentorship.program if mentorship else None,
+        # Whom to ask: a new person knows nobody in the program yet.
+        "coordinators": _coordinators(mentorship.program) if mentorship else [],
         "other": mentorship.other_party(row.recipient) if mentorship else None,
         "role": mentorship.role_of(row.recipient) if mentorship else None,
     }
     if mentorship is not None:
         extra["object_url"] = page_url("mentorship_detail", mentorship.public_id)
     return extra
+
+
+def _coordinators(program: Any) -> list[Any]:
+    return list(program.coordinators.filter(is_active=True).order_by("name", "email"))
 
 
 def _pair_ended(row: OutgoingMail, now: datetime) -> kinds.Skip:
