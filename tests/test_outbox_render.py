@@ -18,6 +18,7 @@ from outbox.render import mail_render
 from programs.mail_kinds import ProgramMail
 from sessions.mail_kinds import SessionMail
 from sessions.notifications import agreement_changed_notify, meeting_booked_notify
+from sessions.services import comment_add
 from tests.factories import AgreementFactory, MeetingFactory
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -40,6 +41,7 @@ def rows_of_every_kind(mentorship, meeting, mentee, mentor, coordinator):
     mail_enqueue(
         recipient=coordinator, kind=ProgramMail.COORDINATOR_DIGEST, context={"pairs": [[mentorship.pk, "no_meeting"]]}
     )
+    comment_add(meeting=meeting, author=mentor, text="Hemlig-kommentar-e2")
     allauth_rows_of_every_kind(mentee)
     return OutgoingMail.objects.all()
 

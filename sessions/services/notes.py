@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from .. import notifications
 from ..models import Comment, Meeting, MeetingStatus, ReminderItem
 from ..selectors import previous_meeting
 from .booking import meeting_book
@@ -17,11 +18,14 @@ class NotesConflict(Exception):
 
 
 @transaction.atomic
-def meeting_notes_save(*, meeting, reflection, summary, base_version, ticked_item_ids=(), items=(), next_meeting=None):
+def meeting_notes_save(
+    *, meeting, reflection, summary, base_version, ticked_item_ids=(), items=(), next_meeting=None, user=None
+):
     """Save the notes, tick off last meeting's "kom ihåg", write this meeting's
     list, mark the meeting held and book the next one: all or nothing.
 
-    `items` is a list of (item_id or None, text, delete) from the form.
+    `items` is a list of (item_id or None, text, delete) from the form;
+    `user` is who saves, named in the booking's e-mail.
     """
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if current.version != base_version:
@@ -35,7 +39,7 @@ def meeting_notes_save(*, meeting, reflection, summary, base_version, ticked_ite
     _tick_previous_items(current, set(ticked_item_ids))
     _write_items(current, items)
     if next_meeting:
-        meeting_book(mentorship=current.mentorship, **next_meeting)
+        meeting_book(mentorship=current.mentorship, changed_by=user, **next_meeting)
     return current
 
 
@@ -68,5 +72,9 @@ def _write_items(meeting, items):
             ReminderItem.objects.create(meeting=meeting, text=text, position=position)
 
 
+@transaction.atomic
 def comment_add(*, meeting, author, text):
-    return Comment.objects.create(meeting=meeting, author=author, text=text)
+    """A comment, and the other party is told (once per burst of comments)."""
+    comment = Comment.objects.create(meeting=meeting, author=author, text=text)
+    notifications.comment_added_notify(comment=comment)
+    return comment
