@@ -1,8 +1,15 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 
+from .allauth_mail import allauth_mail_enqueue
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         # People are invited by a coordinator; open sign-up is a setting.
         return settings.MENTORSKAP_OPEN_SIGNUP
+
+    def send_mail(self, template_prefix, email, context):
+        # Every e-mail is an outbox row: the page answers at once, whether
+        # or not the SMTP server is up (accounts.allauth_mail).
+        allauth_mail_enqueue(template_prefix=template_prefix, email=email, context=context)

@@ -305,6 +305,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+# allauth names the site by its host ("[127.0.0.1:8000]"); its e-mail is
+# rendered by the outbox (accounts.mail_kinds) with this prefix instead.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Mentorskap: "
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
     "login": "30/m/ip",

@@ -13,9 +13,11 @@ from .models import MailStatus, OutgoingMail
 class OutgoingMailAdmin(admin.ModelAdmin):
     list_display = ["kind", "recipient", "due_at", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["status", "kind"]
-    search_fields = ["recipient__email"]
+    search_fields = ["recipient__email", "to_address"]
     list_select_related = ["recipient"]
-    readonly_fields = [f.name for f in OutgoingMail._meta.fields]
+    # A login code or reset link is not for the operator's eyes either.
+    exclude = ["secrets"]
+    readonly_fields = [f.name for f in OutgoingMail._meta.fields if f.name != "secrets"]
     actions = ["retry_failed"]
 
     @admin.action(description=_("Try the selected failed e-mails again"))

@@ -116,7 +116,10 @@ def rows_deliver(rows: list[OutgoingMail]) -> Counter[str]:
 
 def _deliver(row: OutgoingMail, *, smtp: BaseEmailBackend, prefs: dict[int, NotificationPreferences]) -> str:
     now = timezone.now()
-    person_prefs = prefs.get(row.recipient_id) or NotificationPreferences(user_id=row.recipient_id)
+    # An e-mail to an address without an account (allauth's) has all on.
+    person_prefs = (prefs.get(row.recipient_id) if row.recipient_id is not None else None) or NotificationPreferences(
+        user_id=row.recipient_id or 0
+    )
     skip = skip_reason(row, now=now, prefs=person_prefs)
     if skip is not None:
         status, reason = skip
@@ -141,7 +144,9 @@ def _deliver(row: OutgoingMail, *, smtp: BaseEmailBackend, prefs: dict[int, Noti
 def skip_reason(row: OutgoingMail, *, now: datetime, prefs: NotificationPreferences) -> Skip:
     """Why the row must not be sent now, as (status, reason); None to send.
     The recipient first, then what the kind checks, then the person's choices."""
-    if not row.recipient.is_active or not row.recipient.email:
+    if row.recipient is None and not row.to_address:
+        return MailStatus.CANCELLED, "The e-mail has no recipient."
+    if row.recipient is not None and (not row.recipient.is_active or not row.address):
         return MailStatus.CANCELLED, "The recipient is deactivated."
     kind = kind_of(row.kind)
     for check in kind.checks:

@@ -29,16 +29,20 @@ def mail_enqueue(
     *,
     recipient: Any,
     kind: str,
+    to_address: str = "",
     due_at: datetime | None = None,
     mentorship: Any = None,
     meeting: Any = None,
     context: dict[str, Any] | None = None,
     dedupe_key: str | None = None,
+    secrets: dict[str, Any] | None = None,
 ) -> OutgoingMail | None:
     """Write one outgoing e-mail. With a dedupe_key, at most one row ever exists
-    for that key: the second call returns None instead of a new row."""
+    for that key: the second call returns None instead of a new row.
+    `recipient` may be None when `to_address` names where it goes."""
     row = OutgoingMail(
         recipient=recipient,
+        to_address=to_address,
         kind=str(kind),
         due_at=due_at or timezone.now(),
         mentorship=mentorship,
@@ -46,6 +50,7 @@ def mail_enqueue(
         meeting_sequence=meeting.sequence if meeting is not None else None,
         context=context or {},
         dedupe_key=dedupe_key,
+        secrets=secrets or None,
     )
     if dedupe_key is None:
         row.save()

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 ALWAYS = "always"
 REMINDERS = "reminders"
 NUDGES = "nudges"
-GROUPS = (ALWAYS, REMINDERS, NUDGES)
+COMMENTS = "comments"
+GROUPS = (ALWAYS, REMINDERS, NUDGES, COMMENTS)
 
 Context = dict[str, Any]
 # (status, reason) when a row must not be sent now; None to send it.
@@ -39,6 +40,8 @@ class MailKind:
     attachments: Callable[["OutgoingMail", Context], list[MIMEBase]] | None = None
     #: relations the dispatcher loads with the row (select_related)
     relations: tuple[str, ...] = ()
+    #: where subject.txt, body.txt and body.html are; emails/<name>/ if None
+    template_dir: str | None = None
 
 
 _registry: dict[str, MailKind] = {}

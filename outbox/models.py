@@ -20,9 +20,18 @@ class OutgoingMail(models.Model):
     """The outbox: every e-mail is a row first, written in the same
     transaction as the change that causes it, and sent by the dispatcher."""
 
+    # A person, or only an address (allauth's mail to an address nobody has:
+    # "no account here"); to_address, when set, is where the e-mail goes,
+    # e.g. the new address a person is confirming.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="outgoing_mail"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="outgoing_mail",
     )
+    to_address = models.EmailField(_("to address"), blank=True)
     # The kinds are declared by the apps (outbox.kinds); the choices are read
     # from there, so a new kind needs no migration here.
     kind = models.CharField(_("kind"), max_length=40, choices=kinds.choices)
@@ -49,6 +58,10 @@ class OutgoingMail(models.Model):
     # meeting has changed since is stale and is not sent.
     meeting_sequence = models.PositiveIntegerField(_("meeting sequence"), null=True, blank=True)
     context = models.JSONField(_("context"), default=dict, blank=True)
+    # What must not stay in the database once the e-mail is out (a login
+    # code, a password-reset link): cleared when the row is sent or has
+    # failed (outbox.secrets).
+    secrets = models.JSONField(_("secrets"), null=True, blank=True)
     # A row with a key is written at most once: nudges and digests use it.
     dedupe_key = models.CharField(_("deduplication key"), max_length=200, null=True, blank=True, unique=True)
     due_at = models.DateTimeField(_("due"))
@@ -71,7 +84,16 @@ class OutgoingMail(models.Model):
             models.Index(fields=["due_at"], condition=Q(status="pending"), name="outbox_pending_due"),
             models.Index(fields=["lease_until"], condition=Q(status="sending"), name="outbox_sending_lease"),
             models.Index(fields=["meeting", "status"], name="outbox_meeting_status"),
+            # Few rows carry secrets, and only until they are out.
+            models.Index(fields=["status"], condition=Q(secrets__isnull=False), name="outbox_with_secrets"),
         ]
+
+    @property
+    def address(self) -> str:
+        """Where the e-mail goes."""
+        if self.to_address:
+            return self.to_address
+        return self.recipient.email if self.recipient is not None else ""
 
     def __str__(self) -> str:
         # Cheap on purpose (no query for the recipient): a pair's delete page
@@ -84,7 +106,7 @@ class NotificationPreferences(models.Model):
     """What a person lets us send besides booking changes.
 
     Booking changes (booked, moved, cancelled) always go out: a missed one is
-    a missed meeting. Reminders and nudges can be turned off; each kind of
+    a missed meeting. Reminders, nudges and comments can be turned off; each kind of
     e-mail names its group (outbox.kinds). A person without a row has
     everything on.
     """
@@ -105,6 +127,11 @@ class NotificationPreferences(models.Model):
         default=True,
         help_text=_("A gentle e-mail when notes are missing or no next meeting is booked, and coordinators' digests."),
     )
+    comments = models.BooleanField(
+        _("Comments"),
+        default=True,
+        help_text=_("An e-mail when the other party comments on a meeting."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -121,4 +148,6 @@ class NotificationPreferences(models.Model):
             return self.reminders
         if group == kinds.NUDGES:
             return self.nudges
+        if group == kinds.COMMENTS:
+            return self.comments
         return True

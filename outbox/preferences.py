@@ -2,7 +2,7 @@
 
 The link in every e-mail carries a signature of the person's id, so the page
 opens without logging in (people read mail on phones where they are not
-logged in). It only ever lets someone turn reminders and nudges on or off.
+logged in). It only ever lets someone turn reminders, nudges and comment e-mails on or off.
 """
 
 from typing import Any
@@ -38,8 +38,12 @@ def preferences_for(user: Any) -> NotificationPreferences:
         return NotificationPreferences(user=user)
 
 
-def preferences_update(*, user: Any, reminders: bool, nudges: bool) -> NotificationPreferences:
-    prefs, _created = NotificationPreferences.objects.update_or_create(
-        user=user, defaults={"reminders": reminders, "nudges": nudges}
-    )
+def preferences_update(
+    *, user: Any, reminders: bool, nudges: bool, comments: bool | None = None
+) -> NotificationPreferences:
+    """Save the person's choices; `comments` left None stays as it was."""
+    choices = {"reminders": reminders, "nudges": nudges}
+    if comments is not None:
+        choices["comments"] = comments
+    prefs, _created = NotificationPreferences.objects.update_or_create(user=user, defaults=choices)
     return prefs

@@ -25,9 +25,12 @@ from .models import OutgoingMail
 from .preferences import preferences_token
 
 
-def recipient_language(user: Any) -> str:
+def recipient_language(user: Any, fallback: str | None = None) -> str:
+    """The person's language; for an address without a person, the language
+    the e-mail was asked for in (`fallback`)."""
     codes = {code for code, _name in settings.LANGUAGES}
-    return user.language if user.language in codes else settings.LANGUAGE_CODE
+    language = user.language if user is not None else fallback
+    return language if language in codes else settings.LANGUAGE_CODE
 
 
 def absolute_url(path: str) -> str:
@@ -47,17 +50,19 @@ def mail_render(row: OutgoingMail) -> EmailMultiAlternatives:
     """The e-mail for an outbox row."""
     recipient = row.recipient
     kind = kind_of(row.kind)
-    with translation.override(recipient_language(recipient)), timezone.override(LOCAL_TZ):
+    templates = kind.template_dir or f"emails/{row.kind}"
+    name = one_line(recipient.display_name) if recipient is not None else ""
+    with translation.override(recipient_language(recipient, row.context.get("language"))), timezone.override(LOCAL_TZ):
         context = mail_context(row)
         # A subject is plain text, like the text body: "&" stays "&", not "&amp;".
-        subject = one_line(_render_text(f"emails/{row.kind}/subject.txt", context)).strip()
-        text = _render_text(f"emails/{row.kind}/body.txt", context)
-        html = render_to_string(f"emails/{row.kind}/body.html", context)
+        subject = one_line(_render_text(f"{templates}/subject.txt", context)).strip()
+        text = _render_text(f"{templates}/body.txt", context)
+        html = render_to_string(f"{templates}/body.html", context)
         message = EmailMultiAlternatives(
             subject=subject,
             body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[formataddr((one_line(recipient.display_name), recipient.email))],
+            to=[formataddr((name, row.address))],
             headers=_headers(kind.group, context),
         )
         message.attach_alternative(html, "text/html")
@@ -74,7 +79,8 @@ def mail_context(row: OutgoingMail) -> dict[str, Any]:
         "row": row,
         "kind": row.kind,
         "site_url": settings.SITE_URL,
-        "preferences_url": preferences_url(recipient),
+        # Someone known only by an address has no settings to choose.
+        "preferences_url": preferences_url(recipient) if recipient is not None else "",
         "object_url": page_url("home"),
         # No request, so no context processor: the HTML's lang comes from here.
         "LANGUAGE_CODE": translation.get_language(),

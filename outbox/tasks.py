@@ -9,8 +9,12 @@ e-mail all the same.
 from celery import shared_task
 
 from .dispatch import dispatch_due_mail
+from .secrets import mail_secrets_clear
 
 
 @shared_task(name="outbox.dispatch_due_mail")
 def dispatch_due_mail_task() -> dict[str, int]:
-    return {str(k): v for k, v in dispatch_due_mail().items()}
+    counts = dispatch_due_mail()
+    # Right after the run: a code that went out is not kept a minute longer.
+    counts["secrets_cleared"] = mail_secrets_clear()
+    return {str(k): v for k, v in counts.items()}

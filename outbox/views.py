@@ -1,8 +1,8 @@
-"""Notification settings: turn reminders and nudges off, booking changes stay.
+"""Notification settings: turn reminders, nudges and comments off, booking changes stay.
 
 Two ways in: logged in, or with the signed link from any e-mail (no login:
 people read mail where they are not logged in). The signed page changes only
-these two switches, so the link is safe to have in a mailbox. Changing is a
+these switches, so the link is safe to have in a mailbox. Changing is a
 POST, so a mail scanner that follows the link changes nothing; mail programs
 that offer "unsubscribe" POST here too (RFC 8058 one-click).
 """
@@ -25,14 +25,15 @@ from .models import NotificationPreferences
 from .preferences import preferences_for, preferences_update, preferences_user_id_from_token
 
 ALL_OFF_MESSAGE = _lazy(
-    "Reminders and nudges are turned off. You still get e-mail when a meeting is booked, moved or cancelled."
+    "Reminders, nudges and comment e-mails are turned off. "
+    "You still get e-mail when a meeting is booked, moved or cancelled."
 )
 
 
 class PreferencesForm(forms.ModelForm):
     class Meta:
         model = NotificationPreferences
-        fields = ["reminders", "nudges"]
+        fields = ["reminders", "nudges", "comments"]
 
 
 @never_cache
@@ -58,18 +59,17 @@ def notification_preferences_signed(request: HttpRequest, token: str) -> HttpRes
 def _preferences_page(request: HttpRequest, user: Any, *, token: str | None) -> HttpResponse:
     prefs = preferences_for(user)
     if request.method == "POST" and _wants_all_off(request):
-        preferences_update(user=user, reminders=False, nudges=False)
+        preferences_update(user=user, reminders=False, nudges=False, comments=False)
         messages.success(request, ALL_OFF_MESSAGE)
         return _back(token)
     form = PreferencesForm(request.POST or None, instance=prefs)
     if request.method == "POST" and form.is_valid():
-        preferences_update(user=user, reminders=form.cleaned_data["reminders"], nudges=form.cleaned_data["nudges"])
+        preferences_update(user=user, **{field: form.cleaned_data[field] for field in PreferencesForm.Meta.fields})
         messages.success(request, _("Your notification settings are saved."))
         return _back(token)
+    all_off = not (prefs.reminders or prefs.nudges or prefs.comments)
     return render(
-        request,
-        "outbox/preferences.html",
-        {"form": form, "prefs": prefs, "person": user, "all_off": not prefs.reminders and not prefs.nudges},
+        request, "outbox/preferences.html", {"form": form, "prefs": prefs, "person": user, "all_off": all_off}
     )
 
 

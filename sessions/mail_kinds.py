@@ -1,6 +1,7 @@
 """The e-mail about meetings and the agreement: booked, moved, cancelled
-(with the calendar invitation), reminders, the agreement changed, and the
-nudges when notes are missing or no next meeting is booked."""
+(with the calendar invitation, naming who did it), reminders, the agreement
+changed, a new comment, and the nudges when notes are missing or no next
+meeting is booked."""
 
 from datetime import datetime
 from email.mime.base import MIMEBase
@@ -18,7 +19,7 @@ from outbox.render import page_url
 from programs.mail_kinds import PAIR_RELATIONS, pair_context, pair_ended
 
 from . import ics
-from .models import Meeting, MeetingStatus
+from .models import Comment, Meeting, MeetingStatus
 
 TOOK_PLACE = (MeetingStatus.BOOKED, MeetingStatus.HELD)
 
@@ -31,6 +32,7 @@ class SessionMail(models.TextChoices):
     AGREEMENT_CHANGED = "agreement_changed", _("Agreement changed")
     NUDGE_NOTES = "nudge_notes", _("Reminder to write notes")
     NUDGE_BOOKING = "nudge_booking", _("Reminder to book a meeting")
+    COMMENT_ADDED = "comment_added", _("New comment")
 
 
 # The calendar method each booking change carries.
@@ -100,6 +102,21 @@ def meeting_context(row: OutgoingMail, context: dict[str, Any]) -> dict[str, Any
     return extra
 
 
+def _booking_context(row: OutgoingMail, context: dict[str, Any]) -> dict[str, Any]:
+    """A booking change also says who made it and, moved or cancelled, the
+    time the meeting had (sessions.notifications.change_context)."""
+    previous = row.context.get("previous_starts_at")
+    return {
+        **meeting_context(row, context),
+        "changed_by": _person(row.context.get("changed_by")),
+        "previous_starts": datetime.fromisoformat(previous) if previous else None,
+    }
+
+
+def _person(pk: Any) -> User | None:
+    return User.objects.filter(pk=pk).first() if pk else None
+
+
 def _reminder_context(row: OutgoingMail, context: dict[str, Any]) -> dict[str, Any]:
     lead, _sep, amount = row.context.get("lead", "").partition(":")
     return {
@@ -110,8 +127,41 @@ def _reminder_context(row: OutgoingMail, context: dict[str, Any]) -> dict[str, A
 
 
 def _agreement_context(row: OutgoingMail, context: dict[str, Any]) -> dict[str, Any]:
-    changed_by = User.objects.filter(pk=row.context.get("changed_by")).first()
-    return {**pair_context(row, context), "changed_by": changed_by}
+    return {**pair_context(row, context), "changed_by": _person(row.context.get("changed_by"))}
+
+
+def _comments_of(row: OutgoingMail) -> list[Comment]:
+    """The comments the e-mail tells of: the other party's on the pair's
+    meetings since the first of the burst. Read once per row."""
+    if not hasattr(row, "_comments"):
+        since = datetime.fromisoformat(row.context["since"]) if row.context.get("since") else row.created_at
+        row._comments = list(
+            Comment.objects.filter(meeting__mentorship_id=row.mentorship_id, created_at__gte=since)
+            .exclude(author_id=row.recipient_id)
+            .select_related("meeting", "author")
+            .order_by("created_at")
+        )
+    return row._comments
+
+
+def _comment_context(row: OutgoingMail, context: dict[str, Any]) -> dict[str, Any]:
+    # Who and where, never what: a mailbox is less private than the journal.
+    comments = _comments_of(row)
+    extra = pair_context(row, context)
+    if comments:
+        extra.update(
+            author=comments[0].author,
+            comment_meeting=comments[0].meeting,
+            comment_count=len(comments),
+            object_url=page_url("meeting_detail", comments[0].meeting.public_id),
+        )
+    return extra
+
+
+def comments_gone(row: OutgoingMail, now: datetime) -> kinds.Skip:
+    if not _comments_of(row):
+        return MailStatus.CANCELLED, "The comments have been removed."
+    return None
 
 
 def _nudge_notes_context(row: OutgoingMail, context: dict[str, Any]) -> dict[str, Any]:
@@ -146,7 +196,7 @@ def calendar_attachments(row: OutgoingMail, context: dict[str, Any]) -> list[MIM
 for _booking_kind in BOOKING_METHODS:
     kinds.register(
         _booking_kind,
-        context=meeting_context,
+        context=_booking_context,
         checks=(pair_ended, meeting_changed, meeting_over),
         attachments=calendar_attachments,
         relations=MEETING_RELATIONS,
@@ -173,5 +223,12 @@ kinds.register(
     group=kinds.NUDGES,
     context=pair_context,
     checks=(pair_ended, meeting_booked_since),
+    relations=PAIR_RELATIONS,
+)
+kinds.register(
+    SessionMail.COMMENT_ADDED,
+    group=kinds.COMMENTS,
+    context=_comment_context,
+    checks=(pair_ended, comments_gone),
     relations=PAIR_RELATIONS,
 )

@@ -1,4 +1,4 @@
-"""What a change to a meeting or an agreement tells people.
+"""What a change to a meeting, an agreement or a comment tells people.
 
 Each function writes outbox rows in the caller's transaction, so the e-mail
 exists exactly when the change does: nothing is lost if the broker is down,
@@ -23,29 +23,44 @@ from .models import Meeting
 
 # Several saves of the agreement in a row become one e-mail to the other party.
 AGREEMENT_MAIL_DELAY = timedelta(minutes=10)
+# So are several comments in a row (a conversation): one e-mail.
+COMMENT_MAIL_DELAY = timedelta(minutes=10)
 
 
-def meeting_booked_notify(*, meeting):
+def meeting_booked_notify(*, meeting, changed_by=None):
     """Both parties get the invitation (.ics), and reminders are scheduled.
     A cancelled meeting booked again may still have its cancellation
     waiting: the new invitation replaces it."""
-    _meeting_time_notify(meeting, SessionMail.MEETING_BOOKED)
+    _meeting_time_notify(meeting, SessionMail.MEETING_BOOKED, change_context(changed_by))
 
 
-def meeting_moved_notify(*, meeting):
-    """The old invitation and reminders are void; both get the update."""
-    _meeting_time_notify(meeting, SessionMail.MEETING_MOVED)
+def meeting_moved_notify(*, meeting, changed_by=None, previous_starts_at=None):
+    """The old invitation and reminders are void; both get the update,
+    saying who moved it and from when."""
+    _meeting_time_notify(meeting, SessionMail.MEETING_MOVED, change_context(changed_by, previous_starts_at))
 
 
-def _meeting_time_notify(meeting, kind):
+def change_context(changed_by, previous_starts_at=None):
+    """What a booking e-mail says about the change: who made it, and the
+    time the meeting had before (the e-mail is rendered later, when the
+    meeting only knows its new time)."""
+    context = {}
+    if changed_by is not None:
+        context["changed_by"] = changed_by.pk
+    if previous_starts_at is not None:
+        context["previous_starts_at"] = previous_starts_at.isoformat()
+    return context
+
+
+def _meeting_time_notify(meeting, kind, context):
     _meeting_refresh_sequence(meeting)
     mail_cancel_pending(meeting=meeting)
-    _booking_change_enqueue(meeting=meeting, kind=kind)
+    _booking_change_enqueue(meeting=meeting, kind=kind, context=context)
     _reminders_enqueue(meeting=meeting)
     dispatch_after_commit()
 
 
-def meeting_cancelled_notify(*, meeting):
+def meeting_cancelled_notify(*, meeting, changed_by=None):
     """Nothing pending for the meeting goes out; each party who was invited
     gets a METHOD:CANCEL. Someone whose invitation had not gone out yet gets
     nothing: a cancellation of a meeting they never heard of is only noise."""
@@ -64,7 +79,8 @@ def meeting_cancelled_notify(*, meeting):
         ).values_list("recipient_id", flat=True)
     )
     mail_cancel_pending(meeting=meeting)
-    _booking_change_enqueue(meeting=meeting, kind=SessionMail.MEETING_CANCELLED, only=invited)
+    context = change_context(changed_by, meeting.starts_at)
+    _booking_change_enqueue(meeting=meeting, kind=SessionMail.MEETING_CANCELLED, only=invited, context=context)
     dispatch_after_commit()
 
 
@@ -85,6 +101,28 @@ def agreement_changed_notify(*, agreement, changed_by):
         context={"changed_by": changed_by.pk, "version": agreement.version},
     )
     return row
+
+
+def comment_added_notify(*, comment):
+    """Tell the other party of the pair about a comment, at most once per
+    burst: while an e-mail about the pair's comments waits to go out, a new
+    comment needs no e-mail of its own."""
+    meeting = comment.meeting
+    mentorship = meeting.mentorship
+    for person in (mentorship.mentee, mentorship.mentor):
+        if person.pk == comment.author_id:
+            continue
+        if pending_mail(mentorship=mentorship, recipients=[person], kinds=[SessionMail.COMMENT_ADDED]).exists():
+            continue
+        # Not tied to the meeting's row: moving the meeting cancels what is
+        # pending about it, and a comment is still a comment.
+        mail_enqueue(
+            recipient=person,
+            kind=SessionMail.COMMENT_ADDED,
+            mentorship=mentorship,
+            due_at=timezone.now() + COMMENT_MAIL_DELAY,
+            context={"author": comment.author_id, "since": comment.created_at.isoformat()},
+        )
 
 
 def reminder_due_times(*, starts_at, days_before, hours_before):
@@ -121,7 +159,7 @@ def _parties(meeting):
     return mentorship, (mentorship.mentee, mentorship.mentor)
 
 
-def _booking_change_enqueue(*, meeting, kind, only=None):
+def _booking_change_enqueue(*, meeting, kind, only=None, context=None):
     mentorship, parties = _parties(meeting)
     for person in parties:
         if only is not None and person.pk not in only:
@@ -131,6 +169,7 @@ def _booking_change_enqueue(*, meeting, kind, only=None):
             kind=kind,
             mentorship=mentorship,
             meeting=meeting,
+            context=context,
             # Calling twice for the same change writes one e-mail.
             dedupe_key=f"{kind}:{meeting.pk}:{meeting.sequence}:{person.pk}",
         )

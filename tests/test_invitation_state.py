@@ -18,8 +18,8 @@ from accounts.selectors import InvitationState, invitation_state, invitation_sta
 from accounts.services import invitation_create
 from programs.models import Mentorship
 
-from .helpers.admin_forms import pair_edit_form, pair_form
 from .factories import MentorshipFactory, UserFactory
+from .helpers.admin_forms import pair_edit_form, pair_form
 
 pytestmark = pytest.mark.django_db
 

@@ -11,6 +11,7 @@ from django.contrib import auth
 from django.test import Client
 from django.urls import reverse
 
+from outbox.dispatch import dispatch_due_mail
 from sessions.models import AgreementVersion, Confidentiality
 
 from .factories import AgreementFactory, MeetingFactory
@@ -117,6 +118,7 @@ def test_a_wrong_login_code_is_logged_without_the_code(mentee, mailoutbox, secur
     EmailAddress.objects.create(user=mentee, email=mentee.email, verified=False, primary=True)
     client = Client()
     client.post(reverse("account_request_login_code"), {"email": mentee.email}, REMOTE_ADDR="192.0.2.21")
+    dispatch_due_mail()
     right = login_code_in(mailoutbox[-1])
     wrong = "QQQQ-QQQQ" if "-" in right else "QQQQQQ"
     assert wrong != right

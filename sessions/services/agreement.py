@@ -81,7 +81,7 @@ def agreement_save(
         _first_meeting_held(mentorship)
     mentorship_activate(mentorship)
     if next_meeting:
-        meeting_book(mentorship=mentorship, **next_meeting)
+        meeting_book(mentorship=mentorship, changed_by=user, **next_meeting)
     return agreement
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import F
 
+from accounts.models import User
 from programs.models import Mentorship
 from programs.services import mentorship_activate, mentorship_lock
 
@@ -15,10 +16,16 @@ from ..models import Meeting, MeetingStatus
 
 @transaction.atomic
 def meeting_book(
-    *, mentorship: Mentorship, starts_at: datetime, ends_at: datetime | None, location: str = ""
+    *,
+    mentorship: Mentorship,
+    starts_at: datetime,
+    ends_at: datetime | None,
+    location: str = "",
+    changed_by: User | None = None,
 ) -> Meeting:
     """Book the pair's next meeting and invite both parties; booking the same
-    start again returns the meeting already booked."""
+    start again returns the meeting already booked. `changed_by` is who
+    booked it, named in the e-mail."""
     # Two bookings at once cannot take the same number.
     mentorship_lock(mentorship.pk)
     same = mentorship.meetings.filter(status=MeetingStatus.BOOKED, starts_at=starts_at).first()
@@ -28,7 +35,7 @@ def meeting_book(
         return same
     last = mentorship.meetings.order_by("-number").first()
     if last is not None and last.status == MeetingStatus.CANCELLED:
-        return _meeting_book_again(last, starts_at=starts_at, ends_at=ends_at, location=location)
+        return _meeting_book_again(last, starts_at=starts_at, ends_at=ends_at, location=location, changed_by=changed_by)
     meeting = Meeting.objects.create(
         mentorship=mentorship,
         number=(last.number if last else 0) + 1,
@@ -38,18 +45,20 @@ def meeting_book(
         status=MeetingStatus.BOOKED,
     )
     mentorship_activate(mentorship)
-    notifications.meeting_booked_notify(meeting=meeting)
+    notifications.meeting_booked_notify(meeting=meeting, changed_by=changed_by)
     return meeting
 
 
-def _meeting_book_again(meeting: Meeting, *, starts_at: datetime, ends_at: datetime | None, location: str) -> Meeting:
+def _meeting_book_again(
+    meeting: Meeting, *, starts_at: datetime, ends_at: datetime | None, location: str, changed_by: User | None
+) -> Meeting:
     """The pair's latest meeting was cancelled and a new time is booked: it is
     the same Tillfälle N, so it keeps its number (the journal does not jump
     to N+1, and Tillfälle 1 stays the agreement's meeting) and its calendar
     UID, with a higher SEQUENCE, so a calendar that had it cancelled shows it
     again."""
     _meeting_set_time(meeting, starts_at=starts_at, ends_at=ends_at, location=location)
-    notifications.meeting_booked_notify(meeting=meeting)
+    notifications.meeting_booked_notify(meeting=meeting, changed_by=changed_by)
     return meeting
 
 
@@ -66,16 +75,25 @@ def _meeting_set_time(meeting: Meeting, *, starts_at: datetime, ends_at: datetim
 
 
 @transaction.atomic
-def meeting_move(*, meeting: Meeting, starts_at: datetime, ends_at: datetime | None, location: str = "") -> Meeting:
+def meeting_move(
+    *,
+    meeting: Meeting,
+    starts_at: datetime,
+    ends_at: datetime | None,
+    location: str = "",
+    changed_by: User | None = None,
+) -> Meeting:
     """Re-book a meeting: one update to the calendar, reminders follow."""
+    # The time as stored, not as the caller's copy remembers it.
+    previous = Meeting.objects.filter(pk=meeting.pk).values_list("starts_at", flat=True).get()
     _meeting_set_time(meeting, starts_at=starts_at, ends_at=ends_at, location=location)
-    notifications.meeting_moved_notify(meeting=meeting)
+    notifications.meeting_moved_notify(meeting=meeting, changed_by=changed_by, previous_starts_at=previous)
     return meeting
 
 
 @transaction.atomic
-def meeting_cancel(*, meeting: Meeting) -> Meeting:
+def meeting_cancel(*, meeting: Meeting, changed_by: User | None = None) -> Meeting:
     Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.CANCELLED, sequence=F("sequence") + 1)
     meeting.refresh_from_db()
-    notifications.meeting_cancelled_notify(meeting=meeting)
+    notifications.meeting_cancelled_notify(meeting=meeting, changed_by=changed_by)
     return meeting

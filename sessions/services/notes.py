@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from .. import notifications
 from ..models import Comment, Meeting, MeetingStatus, ReminderItem
 from ..selectors import previous_meeting
 from .booking import meeting_book
@@ -31,11 +32,13 @@ def meeting_notes_save(
     ticked_item_ids: Iterable[int] = (),
     items: Iterable[tuple[int | None, str, bool]] = (),
     next_meeting: dict[str, Any] | None = None,
+    user: User | None = None,
 ) -> Meeting:
     """Save the notes, tick off last meeting's "kom ihåg", write this meeting's
     list, mark the meeting held and book the next one: all or nothing.
 
-    `items` is a list of (item_id or None, text, delete) from the form.
+    `items` is a list of (item_id or None, text, delete) from the form;
+    `user` is who saves, named in the booking's e-mail.
     """
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if current.version != base_version:
@@ -49,7 +52,7 @@ def meeting_notes_save(
     _tick_previous_items(current, set(ticked_item_ids))
     _write_items(current, items)
     if next_meeting:
-        meeting_book(mentorship=current.mentorship, **next_meeting)
+        meeting_book(mentorship=current.mentorship, changed_by=user, **next_meeting)
     return current
 
 
@@ -82,5 +85,9 @@ def _write_items(meeting: Meeting, items: Iterable[tuple[int | None, str, bool]]
             ReminderItem.objects.create(meeting=meeting, text=text, position=position)
 
 
+@transaction.atomic
 def comment_add(*, meeting: Meeting, author: User, text: str) -> Comment:
-    return Comment.objects.create(meeting=meeting, author=author, text=text)
+    """A comment, and the other party is told (once per burst of comments)."""
+    comment = Comment.objects.create(meeting=meeting, author=author, text=text)
+    notifications.comment_added_notify(comment=comment)
+    return comment

@@ -18,7 +18,7 @@ def meeting_book_view(request, public_id):
     require(permissions.can_book(request.user, mentorship), request, "book")
     form = BookingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        meeting = meeting_book(mentorship=mentorship, **form.booking())
+        meeting = meeting_book(mentorship=mentorship, changed_by=request.user, **form.booking())
         messages.success(
             request, _("Meeting %(number)s is booked. You will both get an invitation.") % {"number": meeting.number}
         )
@@ -41,7 +41,7 @@ def meeting_move_view(request, public_id):
     meeting = _bookable_meeting(request, public_id)
     form = BookingForm(request.POST or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
-        meeting_move(meeting=meeting, **form.booking())
+        meeting_move(meeting=meeting, changed_by=request.user, **form.booking())
         messages.success(request, _("The meeting is moved. You will both get an updated invitation."))
         return redirect("mentorship_detail", meeting.mentorship.public_id)
     return render(
@@ -55,7 +55,7 @@ def meeting_move_view(request, public_id):
 def meeting_cancel_view(request, public_id):
     meeting = _bookable_meeting(request, public_id)
     if request.method == "POST":
-        meeting_cancel(meeting=meeting)
+        meeting_cancel(meeting=meeting, changed_by=request.user)
         messages.success(request, _("The meeting is cancelled. You will both be told."))
         return redirect("mentorship_detail", meeting.mentorship.public_id)
     return render(

@@ -77,6 +77,7 @@ def meeting_notes(request, public_id):
                     ticked_item_ids=form.cleaned_data["done_items"],
                     items=formset_items(items, {i.pk for i in meeting.reminder_items.all()}),
                     next_meeting=booking.booking() if booking else None,
+                    user=request.user,
                 )
             except NotesConflict as error:
                 conflict = _conflict(form, error.current)

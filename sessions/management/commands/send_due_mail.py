@@ -8,6 +8,7 @@ Safe to run beside beat, or twice at once: each e-mail still goes out once.
 from django.core.management.base import BaseCommand
 
 from outbox.dispatch import dispatch_due_mail
+from outbox.secrets import mail_secrets_clear
 from sessions.nudges import nudges_scan
 
 
@@ -26,5 +27,6 @@ class Command(BaseCommand):
             written = nudges_scan()
             self.stdout.write("scan: " + ", ".join(f"{k}={v}" for k, v in written.items()))
         counts = dispatch_due_mail()
+        counts["secrets_cleared"] = mail_secrets_clear()
         summary = ", ".join(f"{k}={v}" for k, v in sorted(counts.items())) or "nothing due"
         self.stdout.write(f"outbox: {summary}")
