@@ -7,6 +7,7 @@ down, and nothing is sent twice; the kick is published from a background
 thread, so a broker that is down costs a request nothing.
 """
 
+import atexit
 import logging
 import os
 import threading
@@ -141,6 +142,12 @@ class _Kicker:
             self._idle.clear()
             self._wanted.set()
 
+    def forget_after_fork(self) -> None:
+        """In a forked child: the parent's thread is not there, and its lock
+        may have been held at the fork."""
+        self._lock = threading.Lock()
+        self._pid = None
+
     def wait_idle(self, timeout: float) -> bool:
         """True once every kick asked for has been published or given up."""
         with self._lock:
@@ -160,7 +167,12 @@ class _Kicker:
 
 
 KICK_REST_SECONDS = 10.0
+# A short-lived process (a management command) waits this long at exit for
+# its kick to go out, rather than dropping it with the daemon thread.
+KICK_EXIT_WAIT_SECONDS = 2.0
 _kicker = _Kicker()
+atexit.register(_kicker.wait_idle, KICK_EXIT_WAIT_SECONDS)
+os.register_at_fork(after_in_child=_kicker.forget_after_fork)
 
 
 def _dispatch_kick() -> None:
