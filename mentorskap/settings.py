@@ -391,7 +391,8 @@ if _email_url.startswith("filemail://"):
     EMAIL_FILE_PATH = str(BASE_DIR / _email_url.removeprefix("filemail://").split("?")[0])
 DEFAULT_FROM_EMAIL = env_email("DEFAULT_FROM_EMAIL", "Mentorskap <noreply@mentorskap.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=30, minimum=1)
+# Seconds to wait for each answer of the SMTP server.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=15, minimum=1)
 
 # --- Celery ---------------------------------------------------------------
 CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL", "filesystem://")
@@ -402,16 +403,36 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 300
-CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", default=300, minimum=1)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", default=240, minimum=1)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 MENTORSKAP_DISPATCH_INTERVAL = env_float("MENTORSKAP_DISPATCH_INTERVAL", default=60.0, minimum=1)
 # The outbox: a claimed e-mail not sent within the lease goes back to the queue
-# (its worker died); each failure waits longer; after the attempts it is failed.
+# (its worker died). A temporary failure (SMTP 4xx, no connection) is tried
+# again after RETRY_SECONDS, doubling up to MAX_BACKOFF_SECONDS, for
+# RETRY_FOR_SECONDS from the first attempt (or MAX_ATTEMPTS attempts); then
+# it is failed. A permanent refusal (5xx) fails at once.
 MENTORSKAP_MAIL_LEASE_SECONDS = env_int("MENTORSKAP_MAIL_LEASE_SECONDS", default=300, minimum=1)
 MENTORSKAP_MAIL_RETRY_SECONDS = env_int("MENTORSKAP_MAIL_RETRY_SECONDS", default=60, minimum=0)
-MENTORSKAP_MAIL_MAX_ATTEMPTS = env_int("MENTORSKAP_MAIL_MAX_ATTEMPTS", default=5, minimum=1)
+MENTORSKAP_MAIL_MAX_BACKOFF_SECONDS = env_int("MENTORSKAP_MAIL_MAX_BACKOFF_SECONDS", default=3600, minimum=1)
+MENTORSKAP_MAIL_RETRY_FOR_SECONDS = env_int("MENTORSKAP_MAIL_RETRY_FOR_SECONDS", default=24 * 3600, minimum=0)
+MENTORSKAP_MAIL_MAX_ATTEMPTS = env_int("MENTORSKAP_MAIL_MAX_ATTEMPTS", default=100, minimum=1)
+# The longest one e-mail can take: up to 8 answers of the SMTP server (the
+# greeting, EHLO, STARTTLS and AUTH when the session opens; MAIL, RCPT, DATA
+# and the end of the data), each waited for at most EMAIL_TIMEOUT.
+MENTORSKAP_MAIL_SEND_SECONDS = 8 * EMAIL_TIMEOUT
+# The dispatcher starts no e-mail after this many seconds of its run, so the
+# last one ends before the task's soft time limit interrupts it (an e-mail
+# interrupted after the relay took it would be sent again). Derived, so that
+# it follows the limits; outbox/checks.py also checks it against the lease.
+MENTORSKAP_DISPATCH_BUDGET_SECONDS = CELERY_TASK_SOFT_TIME_LIMIT - MENTORSKAP_MAIL_SEND_SECONDS - 10
+if MENTORSKAP_DISPATCH_BUDGET_SECONDS < 10:
+    raise ImproperlyConfigured(
+        f"CELERY_TASK_SOFT_TIME_LIMIT ({CELERY_TASK_SOFT_TIME_LIMIT} s) leaves the outbox no time to send: "
+        f"one e-mail may take {MENTORSKAP_MAIL_SEND_SECONDS} s (8 x EMAIL_TIMEOUT). "
+        "Raise the soft time limit or lower EMAIL_TIMEOUT."
+    )
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-mail": {
         "task": "outbox.dispatch_due_mail",

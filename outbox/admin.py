@@ -24,7 +24,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     def retry_failed(self, request: HttpRequest, queryset: QuerySet[OutgoingMail]) -> None:
         # Only failed rows: a pending or sending row is already on its way.
         count = queryset.filter(status=MailStatus.FAILED).update(
-            status=MailStatus.PENDING, attempts=0, due_at=timezone.now(), lease_until=None
+            status=MailStatus.PENDING, attempts=0, first_attempt_at=None, due_at=timezone.now(), lease_until=None
         )
         self.message_user(request, _("%(count)s e-mails will be tried again.") % {"count": count})
 

@@ -11,13 +11,20 @@ A dispatcher that dies after claiming leaves its rows "sending"; once the
 lease has run out they go back to pending and are sent by the next run. To
 keep that from sending twice, a dispatcher never starts an e-mail when less
 than half of its lease is left (an SMTP conversation is bounded by
-EMAIL_TIMEOUT, far below half the lease).
+MENTORSKAP_MAIL_SEND_SECONDS, below half the lease: outbox/checks.py), nor
+after its run's time budget (MENTORSKAP_DISPATCH_BUDGET_SECONDS, derived from
+the task's soft time limit so that the last e-mail ends before it). If the
+limit strikes all the same, the e-mail under way is not counted as failed:
+the relay may have taken it. Its row waits for its lease like a dead
+dispatcher's, and every attempt of a row carries the same Message-ID
+(outbox.render), so mail systems drop a repeat.
 
 Before sending, everything is checked again against the database as it is
 now: the recipient, their preferences, and whatever the row's kind checks
 (outbox.kinds). An e-mail that no longer applies is cancelled or expired. A
-failing send is retried with a growing delay, and after the set number of
-attempts the row is failed and stays for the admin to see.
+failing send is retried with a growing delay for hours, or failed at once
+when the server refused it for good (outbox.failures); a failed row stays for
+the admin, and the coordinator of the pair, to see.
 """
 
 import logging
@@ -26,13 +33,16 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import DateTimeField, F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from . import failures
 from .kinds import Skip, kind_of, relations
 from .models import MailStatus, NotificationPreferences, OutgoingMail
 from .render import mail_render
@@ -40,25 +50,23 @@ from .render import mail_render
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
-# Stop claiming new batches after this long: the task's soft time limit is longer.
-TIME_BUDGET_SECONDS = 120
-MAX_BACKOFF = timedelta(hours=6)
 
 
 def lease_length() -> timedelta:
     return timedelta(seconds=settings.MENTORSKAP_MAIL_LEASE_SECONDS)
 
 
-def dispatch_due_mail(*, batch_size: int = BATCH_SIZE, time_budget: float = TIME_BUDGET_SECONDS) -> Counter[str]:
+def dispatch_due_mail(*, batch_size: int = BATCH_SIZE, time_budget: float | None = None) -> Counter[str]:
     """One run: recover expired leases, then claim and send due rows in
     batches until none are due or the time budget is spent. Returns counts."""
     counts: Counter[str] = Counter(recovered=leases_recover())
-    deadline = time.monotonic() + time_budget
+    budget = settings.MENTORSKAP_DISPATCH_BUDGET_SECONDS if time_budget is None else time_budget
+    deadline = time.monotonic() + budget
     while time.monotonic() < deadline:
         rows = mail_claim_due(limit=batch_size)
         if not rows:
             break
-        counts.update(rows_deliver(rows))
+        counts.update(rows_deliver(rows, deadline=deadline))
     return counts
 
 
@@ -68,9 +76,11 @@ def leases_recover() -> int:
     now = timezone.now()
     stuck = OutgoingMail.objects.filter(status=MailStatus.SENDING, lease_until__lt=now)
     recovered = 0
-    for pk, attempts, lease_until in stuck.values_list("pk", "attempts", "lease_until")[:1000]:
+    fields = ("pk", "attempts", "lease_until", "first_attempt_at")
+    for pk, attempts, lease_until, first_attempt_at in stuck.values_list(*fields)[:1000]:
         claim = OutgoingMail.objects.filter(pk=pk, status=MailStatus.SENDING, lease_until=lease_until)
-        outcome = _after_failure(attempts, now, "The dispatcher stopped before sending.")
+        error = "The dispatcher stopped before sending."
+        outcome = failures.after_failure(attempts=attempts, first_attempt_at=first_attempt_at, now=now, error=error)
         recovered += claim.update(lease_until=None, **outcome)
     if recovered:
         log.warning("outbox: %s e-mail(s) recovered from an expired lease", recovered)
@@ -97,18 +107,27 @@ def mail_claim_due(*, limit: int) -> list[OutgoingMail]:
     return _rows_load(ids)
 
 
-def rows_deliver(rows: list[OutgoingMail]) -> Counter[str]:
-    """Send claimed rows over one SMTP connection; returns counts by outcome."""
+def rows_deliver(rows: list[OutgoingMail], *, deadline: float | None = None) -> Counter[str]:
+    """Send claimed rows over one SMTP connection; returns counts by outcome.
+    No e-mail is started past `deadline` (time.monotonic()) or half the lease."""
     counts: Counter[str] = Counter()
     prefs = {p.user_id: p for p in NotificationPreferences.objects.filter(user_id__in={r.recipient_id for r in rows})}
     smtp = mail.get_connection()
+    index = 0
     try:
         for index, row in enumerate(rows):
+            out_of_time = deadline is not None and time.monotonic() >= deadline
             # A claimed row always has a lease: the claim set it.
-            if timezone.now() > row.lease_until - lease_length() / 2:  # type: ignore[operator]
+            if out_of_time or timezone.now() > row.lease_until - lease_length() / 2:  # type: ignore[operator]
                 counts["released"] += _release(rows[index:])
                 break
             counts[_deliver(row, smtp=smtp, prefs=prefs)] += 1
+    except BaseException:
+        # The soft time limit (or a shutdown) struck during rows[index]: the
+        # rows after it were never started and go back now; that one keeps
+        # its lease, since the relay may already have it.
+        _release(rows[index + 1 :])
+        raise
     finally:
         smtp.close()
     return counts
@@ -132,11 +151,23 @@ def _deliver(row: OutgoingMail, *, smtp: BaseEmailBackend, prefs: dict[int, Noti
         smtp.open()
         message.connection = smtp
         message.send()
-    except Exception as exc:  # any failure: retry later, then give up
+    except SoftTimeLimitExceeded:
+        # Not a failure of the e-mail (see the module's docstring); and not
+        # caught below, being an Exception. KeyboardInterrupt and SystemExit
+        # pass through on their own.
+        raise
+    except Exception as exc:  # the relay refused it, or could not be reached
         log.warning("outbox: e-mail %s failed (attempt %s): %r", row.pk, row.attempts, exc)
         smtp.close()  # a broken SMTP session must not fail the rows after this one
-        _finish(row, **_after_failure(row.attempts, now, repr(exc)))
-        return "retried" if row.attempts < settings.MENTORSKAP_MAIL_MAX_ATTEMPTS else MailStatus.FAILED
+        outcome = failures.after_failure(
+            attempts=row.attempts,
+            first_attempt_at=row.first_attempt_at,
+            now=now,
+            error=failures.describe(exc),
+            permanent=failures.is_permanent(exc),
+        )
+        _finish(row, **outcome)
+        return "retried" if outcome["status"] == MailStatus.PENDING else MailStatus.FAILED
     _finish(row, status=MailStatus.SENT, sent_at=timezone.now(), last_error="")
     return MailStatus.SENT
 
@@ -159,7 +190,13 @@ def skip_reason(row: OutgoingMail, *, now: datetime, prefs: NotificationPreferen
 
 
 def _claim_fields(lease_until: datetime) -> dict:
-    return {"status": MailStatus.SENDING, "lease_until": lease_until, "attempts": F("attempts") + 1}
+    first_attempt_at = Coalesce(F("first_attempt_at"), Value(timezone.now(), output_field=DateTimeField()))
+    return {
+        "status": MailStatus.SENDING,
+        "lease_until": lease_until,
+        "attempts": F("attempts") + 1,
+        "first_attempt_at": first_attempt_at,
+    }
 
 
 def _rows_load(ids: list[int]) -> list[OutgoingMail]:
@@ -175,13 +212,6 @@ def _finish(row: OutgoingMail, **fields: Any) -> int:
         pk=row.pk, status=MailStatus.SENDING, attempts=row.attempts, lease_until=row.lease_until
     )
     return mine.update(lease_until=None, **fields)
-
-
-def _after_failure(attempts: int, now: datetime, error: str) -> dict:
-    if attempts >= settings.MENTORSKAP_MAIL_MAX_ATTEMPTS:
-        return {"status": MailStatus.FAILED, "last_error": error[:2000]}
-    delay = min(timedelta(seconds=settings.MENTORSKAP_MAIL_RETRY_SECONDS) * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
-    return {"status": MailStatus.PENDING, "due_at": now + delay, "last_error": error[:2000]}
 
 
 def _release(rows: list[OutgoingMail]) -> int:

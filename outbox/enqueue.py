@@ -3,10 +3,15 @@ and a kick to the dispatcher once the transaction has committed.
 
 A change that causes e-mail writes its rows here in its own transaction; the
 dispatcher (outbox.dispatch) sends them. Nothing is lost when the broker is
-down, and nothing is sent twice.
+down, and nothing is sent twice; the kick is published from a background
+thread, so a broker that is down costs a request nothing.
 """
 
+import atexit
 import logging
+import os
+import threading
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, TypeVar
@@ -114,9 +119,75 @@ def dispatch_after_commit() -> None:
     on_commit_once(_dispatch_kick)
 
 
+class _Kicker:
+    """Publishes the kicks of this process from one background thread.
+
+    A web request only sets a flag and goes on: when the broker is down, the
+    publish waits seconds for a connection, and no booking or note should
+    wait with it. Kicks asked for while one is being published become one
+    more, and after a failed publish the thread rests KICK_REST_SECONDS
+    (the next beat tick sends the e-mail anyway, and kicks asked for then
+    are sent after the rest). A forked process (gunicorn's workers) starts
+    its own thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self._wanted = threading.Event()
+        self._idle = threading.Event()
+
+    def kick(self) -> None:
+        with self._lock:
+            if self._pid != os.getpid():
+                self._pid = os.getpid()
+                self._wanted, self._idle = threading.Event(), threading.Event()
+                threading.Thread(
+                    target=self._run, args=(self._wanted, self._idle), name="outbox-kick", daemon=True
+                ).start()
+            self._idle.clear()
+            self._wanted.set()
+
+    def forget_after_fork(self) -> None:
+        """In a forked child: the parent's thread is not there, and its lock
+        may have been held at the fork."""
+        self._lock = threading.Lock()
+        self._pid = None
+
+    def wait_idle(self, timeout: float) -> bool:
+        """True once every kick asked for has been published or given up."""
+        with self._lock:
+            idle = self._idle if self._pid == os.getpid() else None
+        return idle is None or idle.wait(timeout)
+
+    def _run(self, wanted: threading.Event, idle: threading.Event) -> None:
+        while True:
+            wanted.wait()
+            wanted.clear()
+            published = _dispatch_publish()
+            with self._lock:
+                if not wanted.is_set():
+                    idle.set()
+            if not published:
+                time.sleep(KICK_REST_SECONDS)
+
+
+KICK_REST_SECONDS = 10.0
+# A short-lived process (a management command) waits this long at exit for
+# its kick to go out, rather than dropping it with the daemon thread.
+KICK_EXIT_WAIT_SECONDS = 2.0
+_kicker = _Kicker()
+atexit.register(_kicker.wait_idle, KICK_EXIT_WAIT_SECONDS)
+os.register_at_fork(after_in_child=_kicker.forget_after_fork)
+
+
 def _dispatch_kick() -> None:
+    _kicker.kick()
+
+
+def _dispatch_publish() -> bool:
     try:
-        # No retries: a web request must not hang on a broker that is down.
         dispatch_due_mail_task.apply_async(retry=False)
     except Exception as exc:  # the broker is down: beat sends it later
         log.warning("outbox: could not kick the dispatcher (%r); the next scheduled run sends the e-mail", exc)
+        return False
+    return True

@@ -67,6 +67,9 @@ class OutgoingMail(models.Model):
     due_at = models.DateTimeField(_("due"))
     status = models.CharField(_("status"), max_length=20, choices=MailStatus.choices, default=MailStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # When the dispatcher first tried it: temporary failures are retried for
+    # MENTORSKAP_MAIL_RETRY_FOR_SECONDS from here.
+    first_attempt_at = models.DateTimeField(_("first attempt"), null=True, blank=True)
     lease_until = models.DateTimeField(_("leased until"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)

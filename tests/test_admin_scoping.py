@@ -204,6 +204,7 @@ def test_pair_changelist_columns(client_for, coordinator, mentorship, journal):
         "agreement_confirmed",
         "meetings_held",
         "next_meeting",
+        "mail_bounced",  # tests/test_admin_mail_bounces.py
     ]
     row = cl.result_list[0]
     admin = cl.model_admin

@@ -1,11 +1,13 @@
 """Pairs: set up by e-mail, people invited, listed with their progress."""
 
 from django.contrib import admin, messages
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, OuterRef, Q
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import invitation_resend, pair_invitations_withdraw
+from outbox.selectors import mail_bounce_answer
 
 from ..admin_public_ids import PublicIdAdminMixin
 from ..admin_scope import CoordinatorScopedAdmin
@@ -40,6 +42,7 @@ class MentorshipAdmin(
         "agreement_confirmed",
         "meetings_held",
         "next_meeting",
+        "mail_bounced",
     ]
     list_filter = [
         ("program", admin.RelatedOnlyFieldListFilter),
@@ -69,8 +72,22 @@ class MentorshipAdmin(
                     "meetings__starts_at",
                     filter=Q(meetings__status="booked", meetings__starts_at__gte=timezone.now()),
                 ),
+                # The coordinator sees whose e-mail bounced, on the pairs they see.
+                _mentee_bounce=mail_bounce_answer(mentorship=OuterRef("pk"), recipient=OuterRef("mentee_id")),
+                _mentor_bounce=mail_bounce_answer(mentorship=OuterRef("pk"), recipient=OuterRef("mentor_id")),
             )
         )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        pair = self.get_object(request, object_id) if request.method == "GET" else None
+        for address, answer in self._bounces(pair) if pair is not None else ():
+            messages.warning(request, _("E-mail to %(address)s bounced: %(answer)s") % bounce_words(address, answer))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _bounces(self, pair):
+        """(address, server's answer) of each of the pair's people whose e-mail bounced."""
+        found = [(pair.mentee, pair._mentee_bounce), (pair.mentor, pair._mentor_bounce)]
+        return [(person.email, answer) for person, answer in found if answer]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "program" and not request.user.is_superuser:
@@ -89,6 +106,11 @@ class MentorshipAdmin(
     @admin.display(description=_("next meeting"), ordering="_next_meeting")
     def next_meeting(self, obj):
         return obj._next_meeting
+
+    @admin.display(description=_("e-mail bounced"))
+    def mail_bounced(self, obj):
+        bounced = self._bounces(obj)
+        return "; ".join(_("%(address)s: %(answer)s") % bounce_words(a, b) for a, b in bounced) or "–"
 
     def save_model(self, request, obj, form, change):
         joined, left = [], []  # a new pair's two people, or one put in place of another
@@ -127,3 +149,8 @@ class MentorshipAdmin(
             )
         else:
             messages.info(request, _("Everyone in the selected pairs has already set a password; nothing was sent."))
+
+
+def bounce_words(address, answer):
+    """The server's answer is its own text: one line, and not the whole essay."""
+    return {"address": address, "answer": Truncator(" ".join(answer.split())).chars(120)}

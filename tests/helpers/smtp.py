@@ -1,8 +1,11 @@
 """A real SMTP server for the outbox tests (aiosmtpd, on 127.0.0.1).
 
 It records each message as the server received it (raw bytes, parsed), can
-refuse given recipients, and can hold every new conversation before MAIL FROM
-(to catch a sender between claiming and sending)."""
+refuse given recipients (with `refusal`, 550 unless set: "451 ..." refuses for
+now), refuse the sender (`sender_refusal`) or the data (`data_refusal`), hold
+every new conversation before MAIL FROM (to catch a sender between claiming
+and sending), and take a message but answer its "250" late (`slow_reply`
+seconds, once: a relay that is slow to confirm)."""
 
 import asyncio
 import email
@@ -30,6 +33,10 @@ class Recorder:
         """As new: for a server shared by the tests of a module."""
         with self.lock:
             self.refuse = set(refuse)
+            self.refusal = "550 5.1.1 No such user here"
+            self.sender_refusal = None
+            self.data_refusal = None
+            self.slow_reply = 0.0
             self.messages = []
             self.refused = 0
             self.held = 0
@@ -42,6 +49,8 @@ class Recorder:
             while not self.released.is_set():
                 await asyncio.sleep(0.05)
             return "421 4.3.2 Closing after hold"
+        if self.sender_refusal:
+            return self.sender_refusal
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"
@@ -50,14 +59,18 @@ class Recorder:
         if address in self.refuse:
             with self.lock:
                 self.refused += 1
-            return "550 5.1.1 No such user here"
+            return self.refusal
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.data_refusal:
+            return self.data_refusal
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         with self.lock:
             self.messages.append((tuple(envelope.rcpt_tos), envelope.original_content, message))
+            slow, self.slow_reply = self.slow_reply, 0.0
+        await asyncio.sleep(slow)
         return "250 Message accepted for delivery"
 
     def parsed(self):
@@ -82,11 +95,14 @@ class SMTPServer:
 
     def __enter__(self):
         self.controller.start()
+        self.running = True
         return self
 
     def __exit__(self, *exc):
         self.handler.released.set()
-        self.controller.stop()
+        if getattr(self, "running", False):
+            self.controller.stop()
+            self.running = False
 
     @property
     def url(self):

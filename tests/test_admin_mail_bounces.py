@@ -1,0 +1,79 @@
+"""A coordinator sees whose e-mail bounced, on the pairs of their programs:
+a column of the pair list and a warning on the pair's page, with the
+server's answer. Another program's coordinator sees nothing of it."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from outbox.enqueue import mail_enqueue
+from outbox.models import MailStatus, OutgoingMail
+from programs.mail_kinds import ProgramMail
+from tests.factories import MentorshipFactory
+
+pytestmark = pytest.mark.django_db
+
+ANSWER = "550 5.1.1 No such user here"
+CHANGELIST = reverse("admin:programs_mentorship_changelist")
+
+
+def bounce(pair, person, answer=ANSWER):
+    row = mail_enqueue(recipient=person, kind=ProgramMail.PAIR_NOTICE, mentorship=pair)
+    OutgoingMail.objects.filter(pk=row.pk).update(status=MailStatus.FAILED, attempts=1, last_error=answer)
+    return row
+
+
+def change_page(pair):
+    return reverse("admin:programs_mentorship_change", args=[pair.public_id])
+
+
+def test_the_coordinator_sees_the_bounce_on_the_list_and_the_pair(client_for, coordinator, mentorship, mentee):
+    bounce(mentorship, mentee)
+    client = client_for(coordinator)
+    listed = client.get(CHANGELIST).content.decode()
+    assert f"{mentee.email}: {ANSWER}" in listed
+    page = client.get(change_page(mentorship)).content.decode()
+    assert f"E-post till {mentee.email} studsade: {ANSWER}" in page
+
+
+def test_another_programs_coordinator_sees_nothing(client_for, other_coordinator, mentorship, mentee):
+    bounce(mentorship, mentee)
+    client = client_for(other_coordinator)
+    assert ANSWER not in client.get(CHANGELIST).content.decode()
+    assert client.get(change_page(mentorship)).status_code == 404
+
+
+def test_a_later_e_mail_that_arrived_clears_the_bounce(client_for, coordinator, mentorship, mentee):
+    old = bounce(mentorship, mentee)
+    OutgoingMail.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=1))
+    reached = mail_enqueue(recipient=mentee, kind=ProgramMail.PAIR_NOTICE, mentorship=mentorship)
+    OutgoingMail.objects.filter(pk=reached.pk).update(status=MailStatus.SENT, sent_at=timezone.now())
+    client = client_for(coordinator)
+    assert ANSWER not in client.get(CHANGELIST).content.decode()
+    assert ANSWER not in client.get(change_page(mentorship)).content.decode()
+
+
+def test_the_servers_answer_is_shown_as_text(client_for, coordinator, mentorship, mentor):
+    bounce(mentorship, mentor, answer="550 <script>alert(1)</script>")
+    page = client_for(coordinator).get(CHANGELIST).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_bounces_add_no_query_per_pair(client_for, coordinator, program, django_assert_max_num_queries):
+    first = MentorshipFactory(program=program)
+    bounce(first, first.mentee)
+    client = client_for(coordinator)
+    client.get(CHANGELIST)  # warm caches (content types, sessions)
+    with CaptureQueriesContext(connection) as one_pair:
+        client.get(CHANGELIST)
+    for _ in range(20):
+        pair = MentorshipFactory(program=program)
+        bounce(pair, pair.mentee)
+        bounce(pair, pair.mentor)
+    with django_assert_max_num_queries(len(one_pair)):
+        response = client.get(CHANGELIST)
+    assert response.content.decode().count(ANSWER) == 41
