@@ -26,6 +26,11 @@ def test_a_coordinator_walks_their_programs(live_server, new_page, coordinator, 
     page.wait_for_url(f"**/program/{program.pk}/")
     axe_check(page)
 
+    page.click(f"main a[href='/program/par/{mentorship.public_id}/']")
+    page.wait_for_url(f"**/program/par/{mentorship.public_id}/")
+    axe_check(page)
+    assert "Hemlig" not in page.content()
+
     page.click(f"main a[href='/mentorskap/{mentorship.public_id}/']")
     page.wait_for_url(f"**/mentorskap/{mentorship.public_id}/")
     axe_check(page)
