@@ -6,6 +6,7 @@ import inspect
 import pytest
 from allauth.account.internal.flows import email_verification
 from allauth.account.models import EmailAddress
+from allauth.usersessions.internal import usersessionkit
 from django.contrib.admin import ModelAdmin
 from django.db import transaction
 from django.urls import reverse
@@ -83,3 +84,11 @@ def test_allauth_still_sends_a_confirmation_link_for_an_address(client, mailoutb
     assert response.status_code in (200, 302)
     assert EmailAddress.objects.filter(user=user, email="ny.adress@example.org", verified=False).exists()
     assert [m.to for m in mailoutbox] == [["ny.adress@example.org"]]
+
+
+def test_allauth_tracks_a_sessions_activity_with_request_user_and_session():
+    """accounts.allauth_flows.usersession_touch calls allauth's internal
+    usersessionkit.track_activity(request, *, user, session)."""
+    parameters = inspect.signature(usersessionkit.track_activity).parameters
+    assert list(parameters) == ["request", "user", "session"]
+    assert parameters["user"].kind is parameters["session"].kind is inspect.Parameter.KEYWORD_ONLY
