@@ -4,6 +4,7 @@ the session still ends two weeks after the last request and "Mina
 inloggningar" says when it was last used to the nearest few minutes."""
 
 import datetime as dt
+import json
 import time
 
 import pytest
@@ -21,6 +22,7 @@ from django.utils import timezone
 from accounts.session_activity import RENEWED_AT
 
 from .test_accounts_sessions import logged_in_client
+from .test_security_headers import run_with_production_env
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +93,21 @@ def test_an_anonymous_visit_creates_no_session(db):
     client = Client()
     client.get(reverse("account_login"))
     assert not Session.objects.exists()
+
+
+def test_production_keeps_database_connections_and_does_not_save_every_session():
+    script = (
+        "import json, django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mentorskap.settings');"
+        "django.setup(); from django.conf import settings as s;"
+        "print(json.dumps([s.DATABASES['default']['CONN_MAX_AGE'], s.DATABASES['default']['CONN_HEALTH_CHECKS'],"
+        " s.SESSION_SAVE_EVERY_REQUEST, s.USERSESSIONS_TRACK_ACTIVITY, s.MIDDLEWARE]))"
+    )
+    result = run_with_production_env("-c", script)
+    assert result.returncode == 0, result.stderr
+    conn_max_age, health_checks, save_every, track, middleware = json.loads(result.stdout.strip().splitlines()[-1])
+    assert conn_max_age == 60 and health_checks
+    # "Mina inloggningar" still shows when each session was last used...
+    assert track and not save_every
+    # ... recorded by our throttled middleware instead of allauth's, which writes on every request.
+    assert "accounts.session_activity.SessionActivityMiddleware" in middleware
+    assert "allauth.usersessions.middleware.UserSessionsMiddleware" not in middleware
