@@ -14,7 +14,7 @@
    configuration and timed with concurrent requests on loopback: p50, p95,
    requests per second and bytes of each page as a ratio to a trivial view
    served in the same run (bench/pages.py); written to var/bench.json.
-   Needs PostgreSQL and Redis (BENCH_CACHE_URL, default db 14).
+   Needs PostgreSQL and Redis (BENCH_CACHE_URL, default db 15).
 
 BENCH_PARTS=pages (or throughput, scan; comma-separated) runs only those.
 

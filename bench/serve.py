@@ -21,7 +21,7 @@ LOG = BASE_DIR / "var" / "bench-gunicorn.log"
 WORKERS = int(os.environ.get("BENCH_WORKERS", os.cpu_count() or 2))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", WORKERS))
 # A separate Redis database for the bench's cache (allauth's rate limits).
-CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14")
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/15")
 
 
 def free_port():
