@@ -9,6 +9,15 @@
    due rows, not the table) and the time to find nothing and to claim 1,000.
    Needs DATABASE_URL=postgres://...; without it this part is skipped.
 
+3. The pages at 10,000 pairs and 50,000 meetings in one program (and 100
+   small programs around it), served by gunicorn in the production
+   configuration and timed with concurrent requests on loopback: p50, p95,
+   requests per second and bytes of each page as a ratio to a trivial view
+   served in the same run (bench/pages.py); written to var/bench.json.
+   Needs PostgreSQL and Redis (BENCH_CACHE_URL, default db 15).
+
+BENCH_PARTS=pages (or throughput, scan; comma-separated) runs only those.
+
 Each time is also given as a ratio to a trivial Django view timed in the same
 run, so numbers from different machines can be compared. Everything runs in a
 throwaway test database (test_<name>), created and dropped here.
@@ -33,11 +42,14 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.pages import bench_pages  # noqa: E402
+
 EMAILS = int(os.environ.get("BENCH_EMAILS", 10_000))
 MEETINGS = 1_000_000
 DUE = 1_000
 PAIRS = 1_000
 TRIVIAL_REQUESTS = 2_000
+PARTS = os.environ.get("BENCH_PARTS", "throughput,pages,scan").split(",")
 
 
 class CountingHandler:
@@ -265,8 +277,12 @@ def main():
             )
             trivial = trivial_view_seconds()
             print(f"trivial view (through all middleware): {trivial * 1000:.3f} ms a request, the yardstick")
-            bench_throughput(trivial)
-            bench_scan(trivial)
+            if "throughput" in PARTS:
+                bench_throughput(trivial)
+            if "pages" in PARTS:
+                bench_pages()
+            if "scan" in PARTS:
+                bench_scan(trivial)
         finally:
             connection.creation.destroy_test_db(original, verbosity=0)
 

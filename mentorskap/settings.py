@@ -236,7 +236,8 @@ MIDDLEWARE = [
     "mentorskap.middleware.RequestTextMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "programs.middleware.MfaRequiredForStaffMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # In place of allauth's UserSessionsMiddleware: no write on every request.
+    "accounts.session_activity.SessionActivityMiddleware",
 ]
 
 ROOT_URLCONF = "mentorskap.urls"
@@ -265,7 +266,10 @@ TEMPLATES = [
 DATABASE_SCHEMES = ("postgres", "postgresql", "pgsql", "sqlite")
 _database_url = env_url("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}", DATABASE_SCHEMES)
 DATABASES = {"default": _parsed("DATABASE_URL", environ.Env.db_url_config, _database_url)}
-DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DJANGO_CONN_MAX_AGE", default=0, minimum=0))
+# Production keeps each process's connection for a minute instead of a new
+# connection (and its authentication) per request; health checks drop a dead one.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DJANGO_CONN_MAX_AGE", default=0 if DEBUG else 60, minimum=0))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", not DEBUG)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several processes (web, worker, beat) share the file: wait instead of
     # failing. A transaction that reads and then writes (the dispatcher's
@@ -329,13 +333,16 @@ MENTORSKAP_CONTACT_NAME = env_str("MENTORSKAP_CONTACT_NAME", "")
 MENTORSKAP_CONTACT_EMAIL = env_email("MENTORSKAP_CONTACT_EMAIL", "") if _raw("MENTORSKAP_CONTACT_EMAIL") else ""
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mentorskap"
-USERSESSIONS_TRACK_ACTIVITY = True
+USERSESSIONS_TRACK_ACTIVITY = True  # "last seen", updated by accounts.session_activity
 # Behind a proxy, the client address is the rightmost one the proxy added;
 # a client cannot spoof that by sending its own X-Forwarded-For.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", default=0, minimum=0)
 
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", default=int(timedelta(weeks=2).total_seconds()), minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: inactivity expiry
+# The age counts from the last request (inactivity expiry), renewed at most
+# every few minutes by accounts.session_activity rather than on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+MENTORSKAP_SESSION_RENEW_SECONDS = env_int("MENTORSKAP_SESSION_RENEW_SECONDS", default=300, minimum=1)
 SESSION_COOKIE_HTTPONLY = True
 
 # --- Cache ----------------------------------------------------------------

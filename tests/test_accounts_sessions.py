@@ -5,7 +5,6 @@ account shut out at once."""
 import datetime as dt
 
 from allauth.usersessions.models import UserSession
-from django.conf import settings
 from django.contrib import auth
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -39,17 +38,7 @@ def test_session_key_changes_at_login(client, mentee):
     assert not Session.objects.filter(session_key=before).exists()
 
 
-def test_every_request_renews_the_inactivity_timeout(mentee):
-    client = logged_in_client(mentee)
-    key = client.session.session_key
-    # As if the last request had been thirteen days ago.
-    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + dt.timedelta(days=1))
-    assert client.get(reverse("account_email")).status_code == 200
-    # The stored session is renewed by each request, so the age counts from
-    # the last request: only an inactive session expires.
-    renewed = Session.objects.get(session_key=key).expire_date
-    assert renewed > timezone.now() + dt.timedelta(days=13)
-    assert settings.SESSION_COOKIE_AGE == 14 * 24 * 3600
+# Renewal of the inactivity timeout: tests/test_session_activity.py.
 
 
 def test_an_expired_session_is_not_accepted(mentee):

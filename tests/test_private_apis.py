@@ -7,6 +7,7 @@ from email.utils import parseaddr
 import pytest
 from allauth.account.internal.flows import email_verification
 from allauth.account.models import EmailAddress
+from allauth.usersessions.internal import usersessionkit
 from django.contrib.admin import ModelAdmin
 from django.db import transaction
 from django.urls import reverse
@@ -86,3 +87,11 @@ def test_allauth_still_sends_a_confirmation_link_for_an_address(client, mailoutb
     assert EmailAddress.objects.filter(user=user, email="ny.adress@example.org", verified=False).exists()
     dispatch_due_mail()
     assert [parseaddr(m.to[0])[1] for m in mailoutbox] == ["ny.adress@example.org"]
+
+
+def test_allauth_tracks_a_sessions_activity_with_request_user_and_session():
+    """accounts.allauth_flows.usersession_touch calls allauth's internal
+    usersessionkit.track_activity(request, *, user, session)."""
+    parameters = inspect.signature(usersessionkit.track_activity).parameters
+    assert list(parameters) == ["request", "user", "session"]
+    assert parameters["user"].kind is parameters["session"].kind is inspect.Parameter.KEYWORD_ONLY

@@ -84,8 +84,9 @@ def test_the_page_is_in_english_for_an_english_reader(client_for, mentee):
 
 def test_the_page_keeps_the_site_frame_and_headers(client_for, mentee, django_assert_num_queries):
     client = client_for(mentee)
-    # The session and the user read, the session saved (in a savepoint: three); nothing for the page.
-    with django_assert_num_queries(5):
+    # The session and the user read (the session is not saved on every
+    # request any more: accounts.session_activity); nothing for the page.
+    with django_assert_num_queries(2):
         response = client.get(reverse("home"), {"q": "\x00"})
     assert 'href="/"' in response.content.decode()
     assert response["X-Frame-Options"] == "DENY"

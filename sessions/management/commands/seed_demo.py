@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from programs.models import FocusArea, Mentorship, MentorshipStatus, Organisation, Program, ProgramKind
 from programs.services import mentorship_create
+from sessions.demo_pairs import demo_pairs_add
 from sessions.models import Agreement, AgreementVersion, Meeting, MeetingStatus, ReminderItem
 from sessions.services.booking import meeting_book
 
@@ -27,6 +28,11 @@ LOGINS = [email for email, *_rest in PEOPLE]
 
 class Command(BaseCommand):
     help = "Create demo users, programs and pairs (safe to run again)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--pairs", type=int, default=0, help="also add this many generated pairs to the program between individuals"
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -49,6 +55,9 @@ class Command(BaseCommand):
             at=dt.time(18, 0),
             organisations=("Idrottsföreningen Framåt", "Kulturföreningen Gnistan"),
         )
+        if options["pairs"] > 0:
+            demo_pairs_add(program=individuals, count=options["pairs"])
+            self.stdout.write(f"Added {options['pairs']:,} pairs to {individuals}.")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ with:"))
         for email in LOGINS:
             self.stdout.write(f"  {email:<28} password: {PASSWORD}")
