@@ -17,6 +17,19 @@ from django.urls import path, register_converter, reverse
 
 NO_SUCH_ID = uuid.UUID(int=0)
 UNKNOWN_KEY = "0"  # keys start at 1
+# Public ids the change list has just linked to, and their keys: the admin
+# resolves every row's link again (to keep the list's filters in it), and
+# without this each row cost a query (100 rows, 100 queries). The pair never
+# changes (both ids are fixed for the row's life); a deleted row's key finds
+# nothing, so its id is answered as an unknown one. Bounded, per process.
+KNOWN_IDS_MAX = 20_000
+_known_keys: dict[tuple[str, str], str] = {}
+
+
+def _remember(model, public_id, pk):
+    if len(_known_keys) >= KNOWN_IDS_MAX:
+        _known_keys.clear()
+    _known_keys[(model._meta.label, str(public_id))] = str(pk)
 
 
 def _as_uuid(value):
@@ -31,6 +44,9 @@ class PublicIdConverter:
     model = None  # set by a subclass
 
     def to_python(self, value):
+        known = _known_keys.get((self.model._meta.label, value))
+        if known is not None:
+            return known
         pk = self.model._default_manager.filter(public_id=value).values_list("pk", flat=True).first()
         # An unknown id goes on as a key no row has, so the admin answers
         # exactly as for an object the person may not see (404, or 403 for
@@ -79,6 +95,7 @@ class PublicIdAdminMixin:
 
         class PublicIdChangeList(changelist):
             def url_for_result(self, result):
+                _remember(self.model, result.public_id, result.pk)
                 name = admin_urlname(self.opts, "change")
                 return reverse(name, args=[result.public_id], current_app=site_name)
 
