@@ -1,5 +1,7 @@
 """Role fixtures: the pair's mentee and mentor, a coordinator of that
-program, a coordinator of another program, an outsider, and anonymous."""
+program, a coordinator of another program, an outsider, and anonymous. And
+the live Celery fixtures of the delivery test modules (one worker, beat and
+SMTP server per module: tests/helpers/live_celery.py)."""
 
 import datetime as dt
 
@@ -11,8 +13,10 @@ from sessions.models import MeetingStatus, ReminderItem
 
 from .factories import AgreementFactory, MeetingFactory, MentorshipFactory, ProgramFactory, UserFactory
 from .helpers.accounts import FROZEN
-from .helpers.celery import MEMORY_BROKER, use_broker
+from .helpers.celery import MEMORY_BROKER, REAL_BROKER_URL, use_broker, use_queue
+from .helpers.live_celery import Cluster
 from .helpers.services import IN_CI, require
+from .helpers.smtp import SMTPServer
 
 
 def flushes_the_database(item):
@@ -171,3 +175,53 @@ def client_for(client):
 def postgres():
     """For the tests that make a race happen with row locks."""
     require(connection.vendor == "postgresql", "row locks need PostgreSQL: set DATABASE_URL")
+
+
+# --- the live Celery tests (test_celery_delivery*.py) -------------------------
+# Module-scoped: each module that uses them gets its own worker, beat, SMTP
+# server and queue. Other modules have an `smtp` fixture of their own (Django's
+# SMTP backend pointed at a server of the test), which takes precedence there.
+
+
+@pytest.fixture(scope="module")
+def services():
+    require(connection.vendor == "postgresql", "the worker shares the database: set DATABASE_URL to PostgreSQL")
+    require(
+        REAL_BROKER_URL.startswith("redis://"),
+        "a real broker is needed: set CELERY_BROKER_URL=redis://127.0.0.1:6379/<n>",
+    )
+    use_broker(REAL_BROKER_URL)
+    yield
+    use_broker(MEMORY_BROKER)
+
+
+@pytest.fixture(scope="module")
+def smtp_server(services):
+    with SMTPServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def cluster(services, smtp_server, django_db_setup, tmp_path_factory):
+    runner = Cluster(tmp_path_factory.mktemp("celery"), smtp_server, REAL_BROKER_URL)
+    use_queue(runner.queue)  # what the tests send goes to this module's worker
+    yield runner
+    runner.stop_all()
+    use_queue(None)
+
+
+@pytest.fixture
+def smtp(smtp_server):
+    smtp_server.handler.reset()
+    return smtp_server
+
+
+@pytest.fixture
+def live(cluster, smtp, transactional_db):
+    cluster.pause()
+    yield cluster
+    try:
+        cluster.quiesce()
+    finally:
+        cluster.stop_own()
+        print(cluster.logs())  # shown by pytest when the test failed

@@ -2,11 +2,12 @@
 database on PostgreSQL, delivering to an SMTP server this test runs.
 
 One worker, beat and SMTP server serve the whole module (see
-tests/helpers/live_celery.py): each test starts with them stopped and
-resumes them where it starts them, and sees only its own rows and e-mails.
-The module sends its tasks to the real broker, CELERY_BROKER_URL from the
-environment; every other test uses the in-memory one. Under xdist the file
-runs in one process (--dist loadfile), so no two processes share the queue.
+tests/helpers/live_celery.py; the fixtures are in conftest.py): each test
+starts with them stopped and resumes them where it starts them, and sees only
+its own rows and e-mails. The module sends its tasks to the real broker,
+CELERY_BROKER_URL from the environment, on a queue of its own; every other
+test uses the in-memory one. Under xdist the file runs in one process (--dist
+loadfile); the other delivery module may run beside it, on its own queue.
 
 Where a case needs time to pass (a reminder two days ahead), the test moves
 the row's due time instead of waiting; the meeting itself is not touched, so
@@ -15,14 +16,9 @@ in test_outbox_dispatch.py.
 """
 
 import datetime as dt
-import time
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 import vobject
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from mentorskap.celery import app as celery_app
@@ -32,10 +28,7 @@ from sessions.models import Meeting, MeetingStatus
 from sessions.services.booking import meeting_book, meeting_cancel, meeting_move
 from tests.factories import AgreementFactory, MeetingFactory, MentorshipFactory
 
-from .helpers.celery import MEMORY_BROKER, REAL_BROKER_URL, use_broker
-from .helpers.live_celery import Cluster, wait_until
-from .helpers.services import require
-from .helpers.smtp import SMTPServer
+from .helpers.live_celery import STOCKHOLM, addresses, in_days, wait_settled, wait_until
 
 pytestmark = [
     pytest.mark.celery,
@@ -43,80 +36,11 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-BASE_DIR = Path(settings.BASE_DIR)
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
-
-
-@pytest.fixture(scope="module")
-def services():
-    require(connection.vendor == "postgresql", "the worker shares the database: set DATABASE_URL to PostgreSQL")
-    require(
-        REAL_BROKER_URL.startswith("redis://"),
-        "a real broker is needed: set CELERY_BROKER_URL=redis://127.0.0.1:6379/<n>",
-    )
-    use_broker(REAL_BROKER_URL)
-    yield
-    use_broker(MEMORY_BROKER)
-
-
-@pytest.fixture(scope="module")
-def smtp_server(services):
-    with SMTPServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def cluster(services, smtp_server, django_db_setup, tmp_path_factory):
-    runner = Cluster(tmp_path_factory.mktemp("celery"), smtp_server, REAL_BROKER_URL)
-    yield runner
-    runner.stop_all()
-
-
-@pytest.fixture
-def smtp(smtp_server):
-    smtp_server.handler.reset()
-    return smtp_server
-
-
-@pytest.fixture
-def live(cluster, smtp, transactional_db):
-    cluster.pause()
-    yield cluster
-    try:
-        cluster.quiesce()
-    finally:
-        cluster.stop_own()
-        print(cluster.logs())  # shown by pytest when the test failed
-
-
-def settled():
-    """Nothing due is left to send, and nothing is being sent."""
-    busy = OutgoingMail.objects.filter(status=MailStatus.SENDING).exists()
-    due = OutgoingMail.objects.filter(status=MailStatus.PENDING, due_at__lte=timezone.now()).exists()
-    return not busy and not due
-
-
-def wait_settled(extra_ticks=3):
-    """Wait until the outbox is settled, then let beat run the dispatcher a few
-    more times: a duplicate would show up then."""
-    wait_until(settled, "the outbox to settle")
-    time.sleep(extra_ticks * 1.0)
-    wait_until(settled, "the outbox to settle again")
-
 
 def calendar_of(message):
     parts = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
     assert len(parts) == 1
     return vobject.readOne(parts[0].get_content())
-
-
-def addresses(messages):
-    return sorted(m["To"].addresses[0].addr_spec for m in messages)
-
-
-def in_days(days, hour=17):
-    day = timezone.localdate() + dt.timedelta(days=days)
-    return dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=STOCKHOLM)
 
 
 def book(mentorship, starts_at, location="Föreningshuset"):
@@ -299,7 +223,7 @@ def test_nudge_scan_run_100_times_sends_the_nudge_once(live, smtp, mentorship, m
     live.worker("worker-b")
     live.beat()
     smtp.handler.wait_for(1)
-    wait_until(lambda: celery_app.connection_for_read().default_channel.client.llen("celery") == 0, "the scans to run")
+    wait_until(lambda: live.queued() == 0, "the scans to run")
     wait_settled()
     assert addresses(smtp.handler.parsed()) == [mentee.email]
     assert OutgoingMail.objects.filter(kind=SessionMail.NUDGE_NOTES).count() == 1

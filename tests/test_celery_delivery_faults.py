@@ -1,8 +1,10 @@
 """Faults with a live worker: a relay slow to confirm while the task's soft
 time limit strikes, an SMTP outage of 15 minutes, and a broker that is down
-while someone books. The worker, beat, the database and the SMTP server are
-those of test_celery_delivery.py; the time scale is shrunk by settings (a
-minute of retrying is a second here), never by waiting it out."""
+while someone books. The worker, beat and SMTP server are the module's
+(tests/helpers/live_celery.py, the fixtures in conftest.py), as in
+test_celery_delivery.py; a test that needs other settings starts a Cluster of
+its own beside them. The time scale is shrunk by settings (a minute of
+retrying is a second here), never by waiting it out."""
 
 import datetime as dt
 import re
@@ -10,6 +12,7 @@ import subprocess
 import sys
 
 import pytest
+from django.conf import settings
 
 from mentorskap.celery import app as celery_app
 from outbox.enqueue import mail_enqueue
@@ -17,14 +20,9 @@ from outbox.models import MailStatus, OutgoingMail
 from programs.mail_kinds import ProgramMail
 from sessions.mail_kinds import SessionMail
 
-from . import test_celery_delivery as delivery
-from .outbox_smtp import SMTPServer
-from .test_celery_delivery import BASE_DIR, Live, addresses, in_days, wait_settled, wait_until
-
-# The fixtures of test_celery_delivery.py: the services check, the SMTP server, the live worker.
-services_needed = delivery.services_needed
-smtp = delivery.smtp
-live = delivery.live
+from .helpers.celery import REAL_BROKER_URL
+from .helpers.live_celery import Cluster, addresses, in_days, wait_settled, wait_until
+from .helpers.smtp import SMTPServer
 
 TASK_ENDED = re.compile(r"outbox\.dispatch_due_mail\[[^\]]+\] (succeeded|raised)")
 
@@ -39,7 +37,7 @@ def test_soft_time_limit_during_a_slow_send_is_no_failure_and_no_new_message(liv
     again with the same Message-ID, which mail systems drop as a repeat."""
     row = mail_enqueue(recipient=mentee, kind=ProgramMail.PAIR_NOTICE, mentorship=mentorship)  # no kick
     smtp.handler.slow_reply = 8.0
-    worker = live.worker()
+    worker = live.worker("slow")  # a worker of this test: its log holds this run only
     celery_app.send_task("outbox.dispatch_due_mail", soft_time_limit=2, time_limit=60)
     smtp.handler.wait_for(1)
     wait_until(lambda: TASK_ENDED.search(worker.log.read_text(errors="replace")), "the interrupted run to end")
@@ -63,18 +61,20 @@ def down_smtp():
 
 
 def test_an_smtp_outage_of_15_minutes_delays_the_e_mail_but_does_not_fail_it(
-    tmp_path, down_smtp, transactional_db, mentorship, mentee, mentor
+    live, tmp_path, down_smtp, mentorship, mentee, mentor
 ):
     """With the default retry settings on a scale of a second for a minute:
     before, the e-mail was tried after 1, 2, 4 and 8 minutes and failed at
-    the fifth attempt, 15 minutes in."""
-    runner = Live(tmp_path, down_smtp)
-    del runner.env["MENTORSKAP_MAIL_MAX_ATTEMPTS"]  # the defaults, not the suite's shortcut
-    runner.env.update(
-        MENTORSKAP_MAIL_RETRY_SECONDS="1",
-        MENTORSKAP_MAIL_MAX_BACKOFF_SECONDS="60",
-        MENTORSKAP_MAIL_RETRY_FOR_SECONDS=str(24 * 60),
-    )
+    the fifth attempt, 15 minutes in. The module's worker and beat stay
+    stopped (`live`); a worker and beat of this test send to the relay that
+    is down, on a queue of their own."""
+    env = {
+        "MENTORSKAP_MAIL_MAX_ATTEMPTS": None,  # the defaults, not the suite's shortcut
+        "MENTORSKAP_MAIL_RETRY_SECONDS": "1",
+        "MENTORSKAP_MAIL_MAX_BACKOFF_SECONDS": "60",
+        "MENTORSKAP_MAIL_RETRY_FOR_SECONDS": str(24 * 60),
+    }
+    runner = Cluster(tmp_path, down_smtp, REAL_BROKER_URL, env=env)
     try:
         runner.worker()
         runner.beat()
@@ -120,7 +120,7 @@ def test_broker_down_while_booking_costs_the_request_nothing_and_loses_nothing(l
     env = {**live.env, "CELERY_BROKER_URL": "redis://127.0.0.1:1/0"}
     done = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", BOOK_BY_POST.format(pk=mentorship.pk, day=day)],
-        cwd=BASE_DIR,
+        cwd=settings.BASE_DIR,
         env=env,
         capture_output=True,
         text=True,

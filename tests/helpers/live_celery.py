@@ -12,6 +12,10 @@ DATABASE_URL), so the tests use transactional_db: what a test writes is
 committed and visible to them, and the tables are emptied after each test.
 Before they are, `quiesce` waits until nothing is being sent, so no e-mail of
 one test reaches the SMTP server during the next.
+
+Each Cluster has a queue of its own on the broker (tests/helpers/celery.py):
+the delivery modules run at the same time under xdist, and a test that needs
+a worker with other settings starts a Cluster of its own beside the module's.
 """
 
 import datetime as dt
@@ -20,18 +24,22 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from mentorskap.celery import app as celery_app
 from outbox.models import MailStatus, OutgoingMail
 
 WAIT = 90  # seconds: an upper bound for slow machines, never a measurement
 LEASE_SECONDS = 6
 MAX_ATTEMPTS = 3
 SHARED = ("worker", "worker-b")  # the workers kept for the module, by name
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def wait_until(condition, what, timeout=WAIT, log=None):
@@ -52,12 +60,39 @@ def database_url():
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-class Cluster:
-    """The worker and beat processes of one test module."""
+def settled():
+    """Nothing due is left to send, and nothing is being sent."""
+    busy = OutgoingMail.objects.filter(status=MailStatus.SENDING).exists()
+    due = OutgoingMail.objects.filter(status=MailStatus.PENDING, due_at__lte=timezone.now()).exists()
+    return not busy and not due
 
-    def __init__(self, tmp_path, smtp, broker_url):
+
+def wait_settled(extra_ticks=3):
+    """Wait until the outbox is settled, then let beat run the dispatcher a few
+    more times: a duplicate would show up then."""
+    wait_until(settled, "the outbox to settle")
+    time.sleep(extra_ticks * 1.0)
+    wait_until(settled, "the outbox to settle again")
+
+
+def addresses(messages):
+    return sorted(m["To"].addresses[0].addr_spec for m in messages)
+
+
+def in_days(days, hour=17):
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=STOCKHOLM)
+
+
+class Cluster:
+    """The worker and beat processes of one test module, or of one test
+    that needs other settings: `env` is added to (a value of None removes a
+    setting, so the project's default applies)."""
+
+    def __init__(self, tmp_path, smtp, broker_url, env=None):
         self.tmp_path = tmp_path
         self.smtp = smtp
+        self.queue = f"live-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.shared = {}  # name -> process, kept until the module ends
         self.own = []  # processes of the running test only
         self.env = {
@@ -74,7 +109,13 @@ class Cluster:
             "MENTORSKAP_MAIL_MAX_ATTEMPTS": str(MAX_ATTEMPTS),
             "SITE_URL": settings.SITE_URL,
             "PYTHONUNBUFFERED": "1",
+            "LIVE_TEST_QUEUE": self.queue,
         }
+        for key, value in (env or {}).items():
+            if value is None:
+                self.env.pop(key, None)
+            else:
+                self.env[key] = value
 
     # --- what a test calls ---------------------------------------------------
 
@@ -137,10 +178,24 @@ class Cluster:
     def stop_all(self):
         self.resume()
         stop([*self.own, *self.shared.values()])
+        self._forget_queue()
+
+    def queued(self):
+        """How many tasks wait in this cluster's queue."""
+        with celery_app.connection_for_read() as connection:
+            return connection.default_channel.client.llen(self.queue)
 
     def logs(self):
         processes = [*self.shared.values(), *self.own]
         return "\n".join(f"--- {p.log.name}\n{p.log.read_text(errors='replace')[-4000:]}" for p in processes)
+
+    def _forget_queue(self):
+        """Remove the queue and kombu's bindings of it from Redis: the name is
+        never used again. (queue_delete would remove only the bindings this
+        connection declared, which are none.)"""
+        with celery_app.connection_for_write() as connection:
+            client = connection.default_channel.client
+            client.delete(self.queue, f"_kombu.binding.{self.queue}", f"_kombu.binding_permanent.{self.queue}")
 
     # --- processes -----------------------------------------------------------
 
@@ -150,9 +205,10 @@ class Cluster:
             "--loglevel=INFO",
             "--concurrency=2",
             "--pool=prefork",
-            f"--hostname=h5-{name}-{os.getpid()}@%h",
+            f"--hostname=h5-{name}-{self.queue}@%h",
             "--without-mingle",
             "--without-gossip",
+            f"--queues={self.queue}",
         )
 
     def _shared(self, name, args, ready):
@@ -166,7 +222,7 @@ class Cluster:
     def _start(self, name, *args, ready):
         log = self.tmp_path / f"{name}.log"
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "mentorskap", *args],
+            [sys.executable, "-m", "celery", "-A", "tests.helpers.worker_app", *args],
             cwd=settings.BASE_DIR,
             env=self.env,
             stdout=log.open("wb"),
