@@ -7,20 +7,13 @@ import datetime as dt
 from allauth.usersessions.models import UserSession
 from django.contrib import auth
 from django.contrib.sessions.models import Session
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from .factories import PASSWORD
+from .helpers.accounts import logged_in_client
 
 NEW_PASSWORD = "Ny-höstlig-fras-31"
-
-
-def logged_in_client(user, password=PASSWORD, **headers):
-    client = Client(**headers)
-    response = client.post(reverse("account_login"), {"login": user.email, "password": password})
-    assert response.status_code == 302, response.content.decode()[:500]
-    return client
 
 
 def is_logged_in(client):

@@ -2,10 +2,7 @@
 `check --deploy`."""
 
 import json
-import os
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -14,6 +11,8 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from accounts.services import invitation_create
+
+from .helpers.settings import PRODUCTION_ENV, run_with_production_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -162,20 +161,6 @@ def test_a_post_without_csrf_token_is_refused(db):
 
 
 # --- production settings, in a fresh process --------------------------------
-
-PRODUCTION_ENV = {
-    "DJANGO_DEBUG": "false",
-    "DJANGO_SECRET_KEY": "prod-test-" + "k3y" * 20 + "-Zq9!xW2#vB7$",
-    "DJANGO_ALLOWED_HOSTS": "mentorskap.example.org",
-    "DATABASE_URL": "sqlite:///:memory:",
-    "CACHE_URL": "redis://127.0.0.1:6379/11",  # required in production; check does not connect
-}
-
-
-def run_with_production_env(*args):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MENTORSKAP_"))}
-    env.update(PRODUCTION_ENV)
-    return subprocess.run([sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
 
 
 def test_check_deploy_reports_nothing_with_production_settings():

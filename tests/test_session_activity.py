@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from accounts.session_activity import RENEWED_AT
 
-from .test_accounts_sessions import logged_in_client
-from .test_security_headers import run_with_production_env
+from .helpers.accounts import logged_in_client
+from .helpers.settings import run_with_production_env
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,11 @@
 import re
 
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.test import Client
 from django.urls import reverse
 
 from outbox.dispatch import dispatch_due_mail
+from tests.factories import PASSWORD
 
 # A fixed moment, so a TOTP code computed in a test is valid when the server
 # checks it (the frozen_totp_clock fixture stops allauth's clock there).
@@ -32,3 +34,10 @@ def login_by_code(client, person, mailoutbox):
     code = login_code_in(mailoutbox[-1])
     assert code, mailoutbox[-1].body
     return client.post(reverse("account_confirm_login_code"), {"code": code})
+
+
+def logged_in_client(user, password=PASSWORD, **headers):
+    client = Client(**headers)
+    response = client.post(reverse("account_login"), {"login": user.email, "password": password})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return client

@@ -36,3 +36,18 @@ def settings_of(env, *names):
     completed = settings_run(env, *names)
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "prod-test-" + "k3y" * 20 + "-Zq9!xW2#vB7$",
+    "DJANGO_ALLOWED_HOSTS": "mentorskap.example.org",
+    "DATABASE_URL": "sqlite:///:memory:",
+    "CACHE_URL": "redis://127.0.0.1:6379/11",  # required in production; check does not connect
+}
+
+
+def run_with_production_env(*args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MENTORSKAP_"))}
+    env.update(PRODUCTION_ENV)
+    return subprocess.run([sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
