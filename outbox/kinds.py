@@ -71,7 +71,7 @@ def all_kinds() -> Iterable[MailKind]:
 
 def choices() -> list[tuple[str, Any]]:
     """For the model field: every declared kind and its label."""
-    return [(kind.name, kind.label) for kind in sorted(_registry.values(), key=lambda k: k.name)]
+    return [(kind.name, kind.label) for kind in sorted(all_kinds(), key=lambda k: k.name)]
 
 
 def relations() -> list[str]:
