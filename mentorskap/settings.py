@@ -213,7 +213,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
+    "auditlog",
     "outbox",
+    # After auditlog: its admin replaces auditlog's.
+    "audit",
     "accounts",
     "programs",
     "sessions.apps.SessionsConfig",
@@ -227,6 +230,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request's user is the actor of what the request changes (audit trail).
+    "audit.middleware.AuditActorMiddleware",
     "mentorskap.middleware.NoStoreForPeopleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -440,6 +445,12 @@ if MENTORSKAP_DISPATCH_BUDGET_SECONDS < 10:
         f"one e-mail may take {MENTORSKAP_MAIL_SEND_SECONDS} s (8 x EMAIL_TIMEOUT). "
         "Raise the soft time limit or lower EMAIL_TIMEOUT."
     )
+# --- Audit trail (django-auditlog, issue 12) -------------------------------
+# Our entry, with the program and pair it is about (audit/models.py).
+AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
+# Who did what, not from where: no client address (audit/middleware.py).
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-mail": {
         "task": "outbox.dispatch_due_mail",

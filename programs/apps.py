@@ -10,9 +10,16 @@ class ProgramsConfig(AppConfig):
         # Imported once the models are loaded: the module declares this app's
         # kinds of e-mail, and the pair's parts below it are named here.
         from accounts.models import Invitation
+        from audit.registry import track
         from outbox.models import OutgoingMail
 
         from . import mail_kinds  # noqa: F401
+        from .models import BackgroundCheck, Mentorship, Program
         from .pair_parts import pair_parts_register
 
         pair_parts_register(Invitation, OutgoingMail)
+        # The audit trail: who created, changed or deleted programs, pairs
+        # and background-check records (the dates, never a document).
+        track(Program, m2m_fields=("coordinators", "focus_areas"), scope=lambda program: (program.pk, None))
+        track(Mentorship, m2m_fields=("focus_areas",), scope=lambda pair: (pair.program_id, pair.pk))
+        track(BackgroundCheck, never_stored=("expiry_notice_sent_at",))

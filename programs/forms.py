@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import CheckIn
+from .models import CheckIn, one_year_after
 
 LONGEST_REPORT_DAYS = 366 * 10
 
@@ -55,4 +55,47 @@ class ReportForm(forms.Form):
                 self.add_error("ends", _("The period must end on or after its first day."))
             elif (ends - starts).days > LONGEST_REPORT_DAYS:
                 self.add_error("ends", _("Choose a period of at most ten years."))
+        return cleaned
+
+
+class BackgroundCheckForm(forms.Form):
+    """The coordinator records that a mentor showed an extract from the
+    police's register: dates and who looked at it, never the document."""
+
+    extract_date = forms.DateField(
+        label=_("Date of the extract"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The date the police issued it. The record is valid for one year from this date."),
+    )
+    shown_on = forms.DateField(label=_("Date it was shown"), widget=forms.DateInput(attrs={"type": "date"}))
+    checked_by = forms.ModelChoiceField(label=_("Checked by"), queryset=None, empty_label=None)
+
+    def __init__(self, *args: Any, checkers: Any, checked_by: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["checked_by"].queryset = checkers
+        self.fields["checked_by"].initial = checked_by.pk
+        self.fields["shown_on"].initial = timezone.localdate()
+
+    def clean_extract_date(self):
+        extract_date = self.cleaned_data["extract_date"]
+        today = timezone.localdate()
+        if extract_date > today:
+            raise forms.ValidationError(_("The extract's date cannot be in the future."))
+        if one_year_after(extract_date) <= today:
+            raise forms.ValidationError(
+                _("An extract more than a year old is no longer valid: ask the mentor for a new one.")
+            )
+        return extract_date
+
+    def clean_shown_on(self):
+        shown_on = self.cleaned_data["shown_on"]
+        if shown_on > timezone.localdate():
+            raise forms.ValidationError(_("Record the extract once it has been shown: choose today or earlier."))
+        return shown_on
+
+    def clean(self):
+        cleaned = super().clean()
+        extract_date, shown_on = cleaned.get("extract_date"), cleaned.get("shown_on")
+        if extract_date and shown_on and shown_on < extract_date:
+            self.add_error("shown_on", _("The extract cannot have been shown before the date it was issued."))
         return cleaned

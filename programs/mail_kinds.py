@@ -11,12 +11,14 @@ from outbox import kinds
 from outbox.models import MailStatus, OutgoingMail
 from outbox.render import page_url
 
+from .models import BackgroundCheck, Mentorship
 from .selectors import checkin_pairs, digest_pairs
 
 
 class ProgramMail(models.TextChoices):
     PAIR_NOTICE = "pair_notice", _("New mentorship notice")
     COORDINATOR_DIGEST = "coordinator_digest", _("Weekly digest for coordinators")
+    BACKGROUND_CHECK_EXPIRING = "background_check_expiring", _("Extract from the police's register expires soon")
 
 
 # What an e-mail about a pair loads with its row.
@@ -69,6 +71,34 @@ def _digest_context(row: OutgoingMail, context: dict[str, Any]) -> dict[str, Any
     return {"pairs": pairs, "checkins": checkins, "object_url": page_url("program_dashboard")}
 
 
+def _background_check(row: OutgoingMail) -> Any:
+    return BackgroundCheck.objects.select_related("person").filter(pk=row.context.get("check")).first()
+
+
+def _background_check_context(row: OutgoingMail, context: dict[str, Any]) -> dict[str, Any]:
+    check = _background_check(row)
+    pair = Mentorship.objects.select_related("program").filter(pk=row.context.get("pair")).first()
+    return {
+        "check": check,
+        "person": check.person if check else None,
+        "program": pair.program if pair else None,
+        "object_url": page_url("program_pair", pair.public_id) if pair else page_url("program_dashboard"),
+    }
+
+
+def background_check_renewed(row: OutgoingMail, now: datetime) -> kinds.Skip:
+    """A record renewed (or removed) since the notice was written needs no notice."""
+    check = _background_check(row)
+    if check is None or check.extract_date.isoformat() != row.context.get("extract_date"):
+        return MailStatus.CANCELLED, "The extract has been renewed."
+    return None
+
+
+kinds.register(
+    ProgramMail.BACKGROUND_CHECK_EXPIRING,
+    context=_background_check_context,
+    checks=(background_check_renewed,),
+)
 kinds.register(
     ProgramMail.PAIR_NOTICE,
     context=_pair_notice_context,

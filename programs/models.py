@@ -71,6 +71,16 @@ class Program(models.Model):
         validators=[MinValueValidator(7), MaxValueValidator(365)],
         help_text=_("After the first month, a check-in is due this many days after the last one."),
     )
+    # Programs with young mentees ask mentors for an extract from the
+    # police's register (registerutdrag); see BackgroundCheck.
+    requires_background_check = models.BooleanField(
+        _("mentors must show an extract from the police's register"),
+        default=False,
+        help_text=_(
+            "A pair cannot become active until its mentor's extract is recorded; "
+            "a record is valid for one year from the extract's date."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -296,3 +306,57 @@ class PairImportUpload(models.Model):
 
     def __str__(self):
         return f"{self.uploaded_by} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def one_year_after(day):
+    """The same date a year later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+class BackgroundCheck(models.Model):
+    """A mentor has shown an extract from the police's register
+    (registerutdrag): when it was issued, when it was shown, and who looked
+    at it. Never the document itself. One per person, so one check serves all
+    their pairs; a new extract replaces the dates (the audit trail keeps who
+    changed what). Valid for one year from the extract's date."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mentor"),
+        on_delete=models.CASCADE,
+        related_name="background_check",
+    )
+    extract_date = models.DateField(_("date of the extract"))
+    shown_on = models.DateField(_("date it was shown"))
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("checked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    # When the coordinators were told it expires soon; cleared by a new extract date.
+    expiry_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("extract from the police's register")
+        verbose_name_plural = _("extracts from the police's register")
+        ordering = ["person__name", "person__email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(shown_on__gte=F("extract_date")),
+                name="background_check_shown_after_extract",
+                violation_error_message=_("The extract cannot have been shown before the date it was issued."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Extract from the police's register for %(person)s") % {"person": self.person})
+
+    @property
+    def expires_on(self):
+        return one_year_after(self.extract_date)
+
+    def is_valid_on(self, day):
+        return self.extract_date <= day < self.expires_on

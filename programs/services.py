@@ -9,10 +9,13 @@ from django.db.models import Q
 
 from accounts.models import User
 from accounts.services import invitation_create, is_registered
+from audit.services import change_record
 from outbox.enqueue import dispatch_after_commit, mail_enqueue
 
+from .background_checks import background_check_missing
 from .mail_kinds import ProgramMail
-from .models import CheckIn, FocusArea, Mentorship, MentorshipStatus, Organisation, Program
+from .models import BackgroundCheck, CheckIn, FocusArea, Mentorship, MentorshipStatus, Organisation, Program
+from .selectors import journal_started_ids
 
 
 def person_get_or_create(*, email: str, name: str = "") -> tuple[User, bool]:
@@ -112,11 +115,16 @@ def mentorship_announce(*, mentorship: Mentorship, people: Iterable[User] | None
 
 
 def mentorship_activate(mentorship: Mentorship) -> None:
-    """A pair that starts meeting is active (no longer just invited)."""
-    if mentorship.status == MentorshipStatus.INVITED:
-        Mentorship.objects.filter(pk=mentorship.pk, status=MentorshipStatus.INVITED).update(
+    """A pair that starts meeting is active (no longer just invited), unless
+    its program requires an extract from the police's register that its
+    mentor has not shown (programs.background_checks): it then stays invited
+    until one is recorded, and the journal goes on meanwhile."""
+    if mentorship.status == MentorshipStatus.INVITED and background_check_missing(mentorship) is None:
+        if Mentorship.objects.filter(pk=mentorship.pk, status=MentorshipStatus.INVITED).update(
             status=MentorshipStatus.ACTIVE
-        )
+        ):
+            # An update sends no signal: the audit trail is told here.
+            change_record(instance=mentorship, changes={"status": [MentorshipStatus.INVITED, MentorshipStatus.ACTIVE]})
         mentorship.status = MentorshipStatus.ACTIVE
 
 
@@ -142,3 +150,32 @@ def checkin_record(
         channel=channel,
         note=note.strip(),
     )
+
+
+@transaction.atomic
+def background_check_record(
+    *, person: User, extract_date: date, shown_on: date, checked_by: User
+) -> BackgroundCheck:
+    """Record that `person` showed an extract from the police's register:
+    its date, when it was shown and who looked at it (never the document).
+    A new extract date is a new record: its expiry notice is due again. The
+    person's pairs held back for want of it, and whose journal has started,
+    become active now."""
+    check = BackgroundCheck.objects.select_for_update().filter(person=person).first()
+    if check is None:
+        check = BackgroundCheck(person=person)
+    if check.extract_date != extract_date:
+        check.expiry_notice_sent_at = None
+    check.extract_date, check.shown_on, check.checked_by = extract_date, shown_on, checked_by
+    check.full_clean()
+    check.save()
+    held_back = list(
+        Mentorship.objects.select_related("program").filter(
+            mentor=person, status=MentorshipStatus.INVITED, program__requires_background_check=True
+        )
+    )
+    started = journal_started_ids(held_back)
+    for pair in held_back:
+        if pair.pk in started:
+            mentorship_activate(pair)
+    return check

@@ -11,9 +11,25 @@ class SessionsConfig(AppConfig):
     def ready(self):
         # Imported once the models are loaded: the module declares this app's
         # kinds of e-mail, and the journal is named as part of its pair.
+        from audit.registry import track
         from programs.pair_parts import pair_parts_register
 
         from . import mail_kinds  # noqa: F401
-        from .models import Agreement, Meeting
+        from .models import Agreement, AgreementVersion, Meeting
 
         pair_parts_register(Agreement, Meeting)
+        # The audit trail says who created, changed or deleted the journal,
+        # never what it says: every field people write in is note text. The
+        # comments and "kom ihåg" items are not followed at all (their names
+        # in the trail would be their text).
+        track(
+            Agreement,
+            note_fields=[name for name in Agreement.TEXT_FIELDS if name != "confidentiality"],
+            scope=lambda agreement: (None, agreement.mentorship_id),
+        )
+        track(
+            AgreementVersion,
+            note_fields=("content",),
+            scope=lambda version: (None, version.agreement.mentorship_id),
+        )
+        track(Meeting, note_fields=("reflection", "summary"), scope=lambda meeting: (None, meeting.mentorship_id))

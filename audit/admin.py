@@ -1,0 +1,80 @@
+"""The audit trail in the admin: superusers read it, filtered by what
+happened, to what and when; no one changes it, coordinators do not see it."""
+
+from auditlog.filters import ResourceTypeFilter
+from auditlog.mixins import LogEntryAdminMixin
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEntry
+
+READ_LABELS = {
+    "agreement": _("the agreement"),
+    "notes": _("the meeting notes"),
+    "version": _("an earlier version of the agreement"),
+}
+
+# auditlog registers its own admin for the entry model; this one replaces it.
+if admin.site.is_registered(AuditEntry):
+    admin.site.unregister(AuditEntry)
+
+
+class ReadFilter(admin.SimpleListFilter):
+    title = _("note text read")
+    parameter_name = "note_read"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(action=AuditEntry.Action.ACCESS)
+        if self.value() == "no":
+            return queryset.exclude(action=AuditEntry.Action.ACCESS)
+        return queryset
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(LogEntryAdminMixin, admin.ModelAdmin):
+    date_hierarchy = "timestamp"
+    list_display = ["timestamp", "action", "content_type", "object_repr", "actor_email", "summary"]
+    list_filter = ["action", ReadFilter, ResourceTypeFilter, "timestamp"]
+    list_select_related = ["content_type"]
+    search_fields = ["object_repr", "actor_email", "=program_id", "=mentorship_id"]
+    fields = [
+        "timestamp",
+        "action",
+        "content_type",
+        "object_pk",
+        "object_repr",
+        "program_id",
+        "mentorship_id",
+        "actor",
+        "actor_email",
+        "summary",
+        "msg",
+    ]
+    readonly_fields = fields
+    show_full_result_count = False
+
+    @admin.display(description=_("what"))
+    def summary(self, obj):
+        if obj.action == AuditEntry.Action.ACCESS:
+            read = ", ".join(str(READ_LABELS.get(code, code)) for code in obj.note_reads)
+            return _("read %(what)s") % {"what": read}
+        return ", ".join(sorted((obj.changes_dict or {}).keys())) or "–"
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
