@@ -4,6 +4,7 @@ happened, to what and when; no one changes it, coordinators do not see it."""
 from auditlog.filters import ResourceTypeFilter
 from auditlog.mixins import LogEntryAdminMixin
 from django.contrib import admin
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry
@@ -63,6 +64,24 @@ class AuditEntryAdmin(LogEntryAdminMixin, admin.ModelAdmin):
             read = ", ".join(str(READ_LABELS.get(code, code)) for code in obj.note_reads)
             return _("read %(what)s") % {"what": read}
         return ", ".join(sorted((obj.changes_dict or {}).keys())) or "–"
+
+    def changelist_view(self, request, extra_context=None):
+        self._superusers_only(request)
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._superusers_only(request)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._superusers_only(request)
+        return super().history_view(request, object_id, extra_context)
+
+    @staticmethod
+    def _superusers_only(request):
+        # As everywhere, what a person may not see is a 404, not a 403.
+        if not (request.user.is_active and request.user.is_superuser):
+            raise Http404
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser

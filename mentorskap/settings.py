@@ -460,6 +460,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mentoring_sessions.scan_nudges",
         "schedule": env_float("MENTORSKAP_NUDGE_INTERVAL", default=3600.0, minimum=1),
     },
+    # Extracts from the police's register that expire within 30 days (once per record).
+    "background-check-notices": {
+        "task": "programs.background_check_notices",
+        "schedule": env_float("MENTORSKAP_NUDGE_INTERVAL", default=3600.0, minimum=1),
+    },
 }
 
 # --- Security -------------------------------------------------------------

@@ -108,6 +108,12 @@ def can_read_version_notes(user, mentorship, agreement, content):
     return _shared(user, mentorship, _version_level(agreement, content), NOTES_SHARED)
 
 
+def reads_in_oversight(user, mentorship):
+    """A coordinator or superuser, not one of the pair, looking at the pair's
+    journal: what they are shown of its note text goes in the audit trail."""
+    return not is_party(user, mentorship) and coordinates(user, mentorship.program_id)
+
+
 def can_write_journal(user, mentorship):
     """The mentee drives the mentorship: writes the agreement and the notes."""
     return user.is_authenticated and user.pk == mentorship.mentee_id and not mentorship.is_closed

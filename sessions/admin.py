@@ -13,6 +13,7 @@ from programs.admin_public_ids import PublicIdAdminMixin
 from programs.admin_scope import CoordinatorScopedAdmin
 
 from .models import Agreement, Meeting
+from .note_reads import record_note_reads
 from .selectors import agreement_of
 
 AGREEMENT_META = [
@@ -59,6 +60,15 @@ class ConfidentialTextAdmin(CoordinatorScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Once per page shown: the audit trail records that note text was read here.
+        if obj is not None:
+            self.record_reads(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def record_reads(self, request, obj):
+        raise NotImplementedError
+
     def has_add_permission(self, request):
         return False
 
@@ -84,6 +94,11 @@ class AgreementAdmin(ConfidentialTextAdmin):
             fields = [f for f in fields if f != "summary"]
         return fields
 
+    def record_reads(self, request, obj):
+        if self.text_readable(request, obj) and obj.is_started:
+            notes = permissions.can_read_notes(request.user, obj.mentorship, obj)
+            record_note_reads(request, obj, agreement=True, notes=notes, page="admin")
+
     @admin.display(description=_("confirmed by both"), boolean=True)
     def is_confirmed(self, obj):
         return obj.is_confirmed
@@ -98,3 +113,6 @@ class MeetingAdmin(PublicIdAdminMixin, ConfidentialTextAdmin):
 
     def text_readable(self, request, obj):
         return permissions.can_read_notes(request.user, obj.mentorship, agreement_of(obj.mentorship))
+
+    def record_reads(self, request, obj):
+        record_note_reads(request, obj, notes=self.text_readable(request, obj), page="admin")

@@ -11,7 +11,8 @@ from outbox.selectors import mail_bounce_answer
 
 from ..admin_public_ids import PublicIdAdminMixin
 from ..admin_scope import CoordinatorScopedAdmin
-from ..models import Mentorship, Program
+from ..background_checks import background_check_missing
+from ..models import Mentorship, MentorshipStatus, Program
 from ..permissions import coordinated_program_ids
 from ..selectors import held_meetings
 from ..services import mentorship_announce, person_get_or_create
@@ -82,6 +83,9 @@ class MentorshipAdmin(
         pair = self.get_object(request, object_id) if request.method == "GET" else None
         for address, answer in self._bounces(pair) if pair is not None else ():
             messages.warning(request, _("E-mail to %(address)s bounced: %(answer)s") % bounce_words(address, answer))
+        held_back = pair is not None and pair.status == MentorshipStatus.INVITED and background_check_missing(pair)
+        if held_back:
+            messages.warning(request, held_back)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _bounces(self, pair):

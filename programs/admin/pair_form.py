@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from ..background_checks import background_check_missing_for
 from ..models import Mentorship, MentorshipStatus
 from ..selectors import journal_started
 from ..services import mentorship_lock, programs_lock_for_new_pairs
@@ -86,7 +87,20 @@ class MentorshipAdminForm(forms.ModelForm):
             self._refuse_people_change_after_journal_started()
         self._check_focus_areas_offered(program, cleaned.get("focus_areas"))
         self._check_open_pair_not_past_its_end(program, cleaned.get("status"), cleaned.get("ends_on"))
+        self._check_background_check(program, cleaned.get("status"), mentor)
         return cleaned
+
+    def _check_background_check(self, program, status, mentor_email):
+        # A pair becomes active only with its mentor's extract recorded
+        # (programs.background_checks); one already active stays so.
+        if not program or status != MentorshipStatus.ACTIVE or not mentor_email:
+            return
+        if self.instance.pk and self.instance.status == MentorshipStatus.ACTIVE:
+            return
+        mentor = get_user_model().objects.filter(email__iexact=mentor_email).first()
+        reason = background_check_missing_for(program, mentor.pk if mentor else None)
+        if reason:
+            self.add_error("status", reason)
 
     def _check_open_pair_not_past_its_end(self, program, status, ends_on):
         # The hourly scan ends such a pair (services.mentorships_end_when_due):

@@ -1,5 +1,6 @@
 """Programs, with their pairs inline."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
@@ -7,12 +8,26 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..admin_scope import CoordinatorScopedAdmin, CoordinatorScopedInline
-from ..models import Mentorship, Program
+from ..background_checks import background_check_missing
+from ..models import Mentorship, MentorshipStatus, Program
 from .focus_area_widget import FocusAreaCheckboxesMixin
+
+
+class MentorshipInlineForm(forms.ModelForm):
+    def clean_status(self):
+        # The same gate as everywhere a pair becomes active (programs.background_checks).
+        status = self.cleaned_data["status"]
+        pair = self.instance
+        if status == MentorshipStatus.ACTIVE and pair.pk and pair.status != MentorshipStatus.ACTIVE:
+            reason = background_check_missing(pair)
+            if reason:
+                raise forms.ValidationError(reason)
+        return status
 
 
 class MentorshipInline(CoordinatorScopedInline, admin.TabularInline):
     model = Mentorship
+    form = MentorshipInlineForm
     fields = ["pair", "status", "starts_on", "ends_on"]
     readonly_fields = ["pair"]
     extra = 0
@@ -58,6 +73,7 @@ class ProgramAdmin(FocusAreaCheckboxesMixin, CoordinatorScopedAdmin):
                 ]
             },
         ),
+        (_("Extract from the police's register"), {"fields": ["requires_background_check"]}),
     ]
 
     def get_queryset(self, request):

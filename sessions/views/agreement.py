@@ -13,6 +13,7 @@ from ..models import Agreement, Confidentiality
 from ..selectors import agreement_of
 from ..services import AgreementConflict, AgreementIncomplete, agreement_confirm, agreement_save
 from ..services.agreement import agreement_content
+from ..note_reads import record_note_reads
 from .access import abilities, mentorship_or_404, refuse, require
 from .decorators import journal_view
 
@@ -166,6 +167,7 @@ def agreement_version_detail(request, public_id, version):
         if name != "summary" or permissions.can_read_version_notes(request.user, mentorship, agreement, saved.content)
     ]
     fields = [(form[name].label, _display(name, saved.content.get(name, ""))) for name in shown]
+    record_note_reads(request, saved, version=True, notes="summary" in shown, page="agreement_version")
     if "focus_areas" in saved.content:  # versions saved before focus areas were kept have none
         names = ", ".join(gettext(name) for name in saved.content["focus_areas"])
         fields.insert(1, (form["focus_areas"].label, names))

@@ -13,6 +13,7 @@ from ..forms.notes import formset_items
 from ..models import MeetingStatus
 from ..selectors import agreement_of, journal_meetings, previous_meeting
 from ..services import NotesConflict, comment_add, meeting_notes_save
+from ..note_reads import record_note_reads
 from .access import abilities, meeting_or_404, require
 from .decorators import journal_view
 
@@ -26,6 +27,9 @@ def _detail_response(request, meeting, comment_form, status=200):
     mentorship = meeting.mentorship
     meetings = journal_meetings(mentorship)
     this = next(m for m in meetings if m.pk == meeting.pk)
+    allowed = abilities(request.user, mentorship)
+    # The page shows this meeting's notes, items and comments, and the previous meeting's notes.
+    record_note_reads(request, this, notes=allowed["can_read_notes"], page="meeting")
     return render(
         request,
         "mentoring_sessions/meeting_detail.html",
@@ -35,7 +39,7 @@ def _detail_response(request, meeting, comment_form, status=200):
             "previous": previous_meeting(this, meetings),
             "agreement": agreement_of(mentorship),
             "comment_form": comment_form,
-            **abilities(request.user, mentorship),
+            **allowed,
         },
         status=status,
     )

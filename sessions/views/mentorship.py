@@ -10,6 +10,7 @@ from ..selectors import (
     next_step,
     with_next_meetings,
 )
+from ..note_reads import journal_shown, record_note_reads
 from .access import abilities, mentorship_or_404
 from .decorators import journal_view
 
@@ -35,7 +36,9 @@ def _journal_context(request, mentorship):
 @journal_view
 def mentorship_detail(request, public_id):
     mentorship = mentorship_or_404(request, public_id)
-    return render(request, "mentoring_sessions/mentorship_detail.html", _journal_context(request, mentorship))
+    context = _journal_context(request, mentorship)
+    record_note_reads(request, mentorship, **journal_shown(context), page="mentorship")
+    return render(request, "mentoring_sessions/mentorship_detail.html", context)
 
 
 @journal_view
@@ -45,6 +48,7 @@ def journal_print(request, public_id):
     context = _journal_context(request, mentorship)
     context["meetings"] = with_next_meetings(list(reversed(context["meetings"])))
     context["first_meeting"] = _first(context["meetings"])
+    record_note_reads(request, mentorship, **journal_shown(context), page="journal_print")
     return render(request, "mentoring_sessions/journal_print.html", context)
 
 
@@ -65,4 +69,9 @@ def agreement_print(request, public_id):
         "first_meeting": _first(dates),
         **abilities(request.user, mentorship),
     }
+    agreement = context["agreement"]
+    if agreement is not None and agreement.is_started:
+        # The print view of the agreement shows meeting 1's summary where notes are readable.
+        read = {"agreement": context["can_read_agreement"], "notes": context["can_read_notes"]}
+        record_note_reads(request, agreement, **read, page="agreement_print")
     return render(request, "mentoring_sessions/journal_print.html", context)
