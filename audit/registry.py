@@ -48,7 +48,12 @@ def track(
     pair a row belongs to, from what the row has at hand."""
     note_fields, never_stored = frozenset(note_fields), frozenset(never_stored)
     _tracked[model] = Tracked(note_fields=note_fields, never_stored=never_stored, scope=scope)
-    auditlog.register(model, exclude_fields=sorted(note_fields | never_stored), m2m_fields=set(m2m_fields))
+    left_out = note_fields | never_stored
+    # The row's own columns, named: left to itself auditlog also reads every
+    # reverse relation of a row it creates or deletes (a query each, and a
+    # missing one-to-one cached as missing on the caller's object).
+    columns = [field.name for field in model._meta.concrete_fields if field.name not in left_out]
+    auditlog.register(model, include_fields=columns, exclude_fields=sorted(left_out), m2m_fields=set(m2m_fields))
 
 
 def tracked_models() -> dict[type[Model], Tracked]:

@@ -19,6 +19,7 @@ from programs.mail_kinds import ProgramMail
 from sessions.mail_kinds import SessionMail
 from sessions.notifications import agreement_changed_notify, meeting_booked_notify
 from sessions.services import comment_add
+from programs.models import BackgroundCheck
 from tests.factories import AgreementFactory, MeetingFactory
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -42,6 +43,14 @@ def rows_of_every_kind(mentorship, meeting, mentee, mentor, coordinator):
         recipient=coordinator, kind=ProgramMail.COORDINATOR_DIGEST, context={"pairs": [[mentorship.pk, "no_meeting"]]}
     )
     comment_add(meeting=meeting, author=mentor, text="Hemlig-kommentar-e2")
+    check = BackgroundCheck.objects.create(
+        person=mentor, extract_date=dt.date(2026, 3, 1), shown_on=dt.date(2026, 3, 2), checked_by=coordinator
+    )
+    mail_enqueue(
+        recipient=coordinator,
+        kind=ProgramMail.BACKGROUND_CHECK_EXPIRING,
+        context={"check": check.pk, "extract_date": "2026-03-01", "pair": mentorship.pk},
+    )
     allauth_rows_of_every_kind(mentee)
     return OutgoingMail.objects.all()
 
