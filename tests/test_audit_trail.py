@@ -316,3 +316,27 @@ def test_no_one_but_a_superuser_reads_the_trail(request, client_for, role, open_
             assert response.status_code == 302 and "/login/" in response["Location"]
     if user is not None and user.is_staff:
         assert b"audit" not in client.get(reverse("admin:index")).content.lower()
+
+
+def test_a_read_costs_the_page_one_insert(client_for, coordinator, mentorship):
+    """The price of recording a read: one INSERT, the same on every page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    agreement = AgreementFactory(mentorship=mentorship)
+    meeting = MeetingFactory(mentorship=mentorship, number=2, summary="Vi pratade om delegering.")
+    client = client_for(coordinator)
+    url = reverse("meeting_detail", args=[meeting.public_id])
+
+    def count():
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return [q["sql"] for q in captured]
+
+    private = count()
+    Agreement.objects.filter(pk=agreement.pk).update(confidentiality="open", shared_confidentiality="open")
+    shared = count()
+    assert len(shared) == len(private) + 1
+    inserts = [sql for sql in shared if sql.startswith('INSERT INTO "audit_auditentry"')]
+    assert len(inserts) == 1 and not any('"audit_auditentry"' in sql for sql in private)

@@ -289,3 +289,30 @@ def test_no_notice_for_a_mentor_without_open_pairs_in_such_programs(program, men
     MentorshipFactory(program=program, mentor=mentor)  # the program asks for no extract
     record(mentor, extract_date=timezone.localdate() - dt.timedelta(days=350))
     assert background_check_notices_enqueue(now=timezone.now()) == 0
+
+
+# --- what it costs the pair's page ---------------------------------------------------------------
+
+
+def test_the_pair_page_costs_the_same_queries_with_many_check_ins(client_for, coordinator, invited):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from programs.services import checkin_record
+
+    record(invited.mentor, extract_date=timezone.localdate(), checked_by=coordinator)
+    client = client_for(coordinator)
+    url = reverse("program_pair", args=[invited.public_id])
+
+    def count():
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    one = count()
+    for _ in range(10):
+        checkin_record(
+            mentorship=invited, recorded_by=coordinator, held_on=timezone.localdate(), with_whom="both", channel="phone"
+        )
+    assert count() == one
