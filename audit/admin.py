@@ -1,9 +1,9 @@
 """The audit trail in the admin: superusers read it, filtered by what
 happened, to what and when; no one changes it, coordinators do not see it."""
 
-from auditlog.filters import ResourceTypeFilter
 from auditlog.mixins import LogEntryAdminMixin
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -35,11 +35,32 @@ class ReadFilter(admin.SimpleListFilter):
         return queryset
 
 
+class KindFilter(admin.SimpleListFilter):
+    """What an entry is about, by the model's own name in the person's
+    language (auditlog's filter lists the code's names)."""
+
+    title = _("what")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        ids = AuditEntry.objects.order_by().values_list("content_type_id", flat=True).distinct()
+        kinds = [(ct.pk, ct.model_class()) for ct in ContentType.objects.filter(pk__in=list(ids))]
+        return sorted(
+            ((str(pk), model._meta.verbose_name_plural.capitalize()) for pk, model in kinds if model is not None),
+            key=lambda choice: str(choice[1]),
+        )
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(content_type_id=int(self.value()))
+        return queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(LogEntryAdminMixin, admin.ModelAdmin):
     date_hierarchy = "timestamp"
     list_display = ["timestamp", "action", "content_type", "object_repr", "actor_email", "summary"]
-    list_filter = ["action", ReadFilter, ResourceTypeFilter, "timestamp"]
+    list_filter = ["action", ReadFilter, KindFilter, "timestamp"]
     list_select_related = ["content_type"]
     search_fields = ["object_repr", "actor_email", "=program_id", "=mentorship_id"]
     fields = [

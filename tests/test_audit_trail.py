@@ -295,7 +295,8 @@ def test_superusers_read_the_trail_in_the_admin_filtered(client_for, superuser, 
     assert coordinator.email.encode() in listing.content
     entry = reads(coordinator).get()
     assert client.get(admin_url(AuditEntry, "change", entry.pk)).status_code == 200
-    for params in ({"note_read": "yes"}, {"note_read": "no"}, {"q": coordinator.email}):
+    kind = str(ContentType.objects.get_for_model(Mentorship).pk)
+    for params in ({"note_read": "yes"}, {"note_read": "no"}, {"q": coordinator.email}, {"kind": kind}, {"kind": "x"}):
         assert client.get(admin_url(AuditEntry), params).status_code == 200
     # Read-only: nothing can be added, changed or deleted, not even by a superuser.
     assert client.get(admin_url(AuditEntry, "add")).status_code == 403
