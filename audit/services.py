@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Model, Q, TextField
@@ -36,14 +36,15 @@ def note_read_record(*, reader: Any, instance: Model, read: Iterable[str], page:
         additional_data={"read": kinds, "page": page},
     )
     assert entry is not None  # force_log always writes
-    return entry
+    return cast(AuditEntry, entry)
 
 
 def change_record(*, instance: Model, changes: dict[str, list[str]]) -> AuditEntry | None:
     """A change made with a queryset update (which sends no signal), e.g. a
     pair becoming active: `changes` as auditlog writes them, field -> [old,
     new]. The actor is the request's user, as for every other entry."""
-    return AuditEntry.objects.log_create(instance, action=AuditEntry.Action.UPDATE, changes=changes)
+    entry = AuditEntry.objects.log_create(instance, action=AuditEntry.Action.UPDATE, changes=changes)
+    return cast(AuditEntry | None, entry)
 
 
 def trail_purge(
@@ -63,7 +64,7 @@ def trail_purge(
     if before is not None:
         entries = entries.filter(timestamp__lt=before)
     deleted, _by_model = entries.delete()
-    return deleted
+    return int(deleted)
 
 
 def _variants(text: str) -> set[str]:

@@ -9,6 +9,7 @@ mentor has an open pair are told by e-mail once per record, 30 days before
 it expires (a new extract date is a new record)."""
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -94,7 +95,7 @@ def background_check_notices_enqueue(*, now: datetime) -> int:
     coordinators_of: dict[int, list] = {}
     for link in links.order_by("program_id", "user_id"):
         coordinators_of.setdefault(link.program_id, []).append(link.user)
-    candidates_mail = {}
+    candidates_mail: dict[str, tuple[Any, BackgroundCheck, int]] = {}
     for (mentor_id, program_id), pair_id in pair_of.items():
         check = by_person[mentor_id]
         for user in coordinators_of.get(program_id, []):

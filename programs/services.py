@@ -153,9 +153,7 @@ def checkin_record(
 
 
 @transaction.atomic
-def background_check_record(
-    *, person: User, extract_date: date, shown_on: date, checked_by: User
-) -> BackgroundCheck:
+def background_check_record(*, person: User, extract_date: date, shown_on: date, checked_by: User) -> BackgroundCheck:
     """Record that `person` showed an extract from the police's register:
     its date, when it was shown and who looked at it (never the document).
     A new extract date is a new record: its expiry notice is due again. The

@@ -38,7 +38,9 @@ def test_purging_only_what_is_older_than_a_date(mentorship):
     old = AuditEntry.objects.filter(mentorship_id=mentorship.pk)
     old.update(timestamp=timezone.now() - dt.timedelta(days=800))
     MeetingFactory(mentorship=mentorship, number=3)
-    recent = AuditEntry.objects.filter(mentorship_id=mentorship.pk, timestamp__gte=timezone.now() - dt.timedelta(days=1))
+    recent = AuditEntry.objects.filter(
+        mentorship_id=mentorship.pk, timestamp__gte=timezone.now() - dt.timedelta(days=1)
+    )
     recent_ids = set(recent.values_list("pk", flat=True))
     assert recent_ids
     trail_purge(mentorship_ids=[mentorship.pk], before=timezone.now() - dt.timedelta(days=730))

@@ -244,7 +244,10 @@ def test_every_read_of_note_text_by_a_coordinator_or_superuser_is_recorded(reque
 def test_reading_an_old_version_is_recorded(client_for, coordinator, mentorship):
     AgreementFactory(mentorship=mentorship, confidentiality="open", shared_confidentiality="open")
     agreement_post(client_for(mentorship.mentee), mentorship, version=1, confidentiality="open")
-    assert client_for(coordinator).get(reverse("agreement_version_detail", args=[mentorship.public_id, 2])).status_code == 200
+    assert (
+        client_for(coordinator).get(reverse("agreement_version_detail", args=[mentorship.public_id, 2])).status_code
+        == 200
+    )
     entry = reads(coordinator).get()
     assert entry.content_type.model == "agreementversion" and entry.note_reads == ["notes", "version"]
 

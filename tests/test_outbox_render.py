@@ -16,10 +16,10 @@ from outbox.kinds import all_kinds
 from outbox.models import OutgoingMail
 from outbox.render import mail_render
 from programs.mail_kinds import ProgramMail
+from programs.models import BackgroundCheck
 from sessions.mail_kinds import SessionMail
 from sessions.notifications import agreement_changed_notify, meeting_booked_notify
 from sessions.services import comment_add
-from programs.models import BackgroundCheck
 from tests.factories import AgreementFactory, MeetingFactory
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

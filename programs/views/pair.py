@@ -65,9 +65,11 @@ def _asks_for_check(pair):
 def _check_form(request, pair, data=None):
     """Who may be named as having checked the extract: the program's
     coordinators, and the person recording it (a superuser may be none)."""
-    checkers = get_user_model().objects.filter(
-        Q(coordinated_programs=pair.program, is_active=True) | Q(pk=request.user.pk)
-    ).distinct()
+    checkers = (
+        get_user_model()
+        .objects.filter(Q(coordinated_programs=pair.program, is_active=True) | Q(pk=request.user.pk))
+        .distinct()
+    )
     return BackgroundCheckForm(data, checkers=checkers, checked_by=request.user)
 
 

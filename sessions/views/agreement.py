@@ -10,10 +10,10 @@ from programs import permissions
 from .. import template_texts
 from ..forms import AgreementForm, OptionalBookingForm
 from ..models import Agreement, Confidentiality
+from ..note_reads import record_note_reads
 from ..selectors import agreement_of
 from ..services import AgreementConflict, AgreementIncomplete, agreement_confirm, agreement_save
 from ..services.agreement import agreement_content
-from ..note_reads import record_note_reads
 from .access import abilities, mentorship_or_404, refuse, require
 from .decorators import journal_view
 

@@ -11,9 +11,9 @@ from programs import permissions
 from ..forms import CommentForm, NotesForm, OptionalBookingForm, reminder_item_formset
 from ..forms.notes import formset_items
 from ..models import MeetingStatus
+from ..note_reads import record_note_reads
 from ..selectors import agreement_of, journal_meetings, previous_meeting
 from ..services import NotesConflict, comment_add, meeting_notes_save
-from ..note_reads import record_note_reads
 from .access import abilities, meeting_or_404, require
 from .decorators import journal_view
 

@@ -1,6 +1,7 @@
 from django.shortcuts import render
 from django.utils import timezone
 
+from ..note_reads import journal_shown, record_note_reads
 from ..selectors import (
     agreement_of,
     current_reminder_items,
@@ -10,7 +11,6 @@ from ..selectors import (
     next_step,
     with_next_meetings,
 )
-from ..note_reads import journal_shown, record_note_reads
 from .access import abilities, mentorship_or_404
 from .decorators import journal_view
 
