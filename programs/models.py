@@ -73,9 +73,12 @@ class Program(models.Model):
     )
     # Programs with young mentees ask mentors for an extract from the
     # police's register (registerutdrag); see BackgroundCheck.
+    # db_default too: the version still serving while this migrates inserts
+    # programs without the column.
     requires_background_check = models.BooleanField(
         _("mentors must show an extract from the police's register"),
         default=False,
+        db_default=False,
         help_text=_(
             "A pair cannot become active until its mentor's extract is recorded; "
             "a record is valid for one year from the extract's date."

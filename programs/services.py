@@ -159,14 +159,7 @@ def background_check_record(*, person: User, extract_date: date, shown_on: date,
     A new extract date is a new record: its expiry notice is due again. The
     person's pairs held back for want of it, and whose journal has started,
     become active now."""
-    check = BackgroundCheck.objects.select_for_update().filter(person=person).first()
-    if check is None:
-        check = BackgroundCheck(person=person)
-    if check.extract_date != extract_date:
-        check.expiry_notice_sent_at = None
-    check.extract_date, check.shown_on, check.checked_by = extract_date, shown_on, checked_by
-    check.full_clean()
-    check.save()
+    check = _background_check_save(person=person, extract_date=extract_date, shown_on=shown_on, checked_by=checked_by)
     held_back = list(
         Mentorship.objects.select_related("program").filter(
             mentor=person, status=MentorshipStatus.INVITED, program__requires_background_check=True
@@ -176,4 +169,26 @@ def background_check_record(*, person: User, extract_date: date, shown_on: date,
     for pair in held_back:
         if pair.pk in started:
             mentorship_activate(pair)
+    return check
+
+
+def _background_check_save(*, person: User, extract_date: date, shown_on: date, checked_by: User) -> BackgroundCheck:
+    """The person's one record, created or its dates replaced. Two
+    coordinators recording at once: the second waits for the first one's
+    row and then replaces its dates, rather than failing on the unique key."""
+    check = BackgroundCheck.objects.select_for_update().filter(person=person).first()
+    if check is None:
+        check = BackgroundCheck(person=person, extract_date=extract_date, shown_on=shown_on, checked_by=checked_by)
+        check.full_clean(validate_unique=False)
+        try:
+            with transaction.atomic():  # a savepoint, so a clash leaves the caller's transaction usable
+                check.save()
+            return check
+        except IntegrityError:
+            check = BackgroundCheck.objects.select_for_update().get(person=person)
+    if check.extract_date != extract_date:
+        check.expiry_notice_sent_at = None  # a new extract: its own notice, when its time comes
+    check.extract_date, check.shown_on, check.checked_by = extract_date, shown_on, checked_by
+    check.full_clean(validate_unique=False)
+    check.save()
     return check

@@ -8,6 +8,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from programs.tasks import background_check_notices_task
 from sessions.services import meeting_book
 from tests.factories import MentorshipFactory, UserFactory
 from tests.helpers.admin_forms import pair_edit_form, program_form
+from tests.helpers.races import in_thread, wait_until_another_session_waits_for_a_lock
 
 pytestmark = pytest.mark.django_db
 
@@ -276,6 +278,20 @@ def test_the_coordinators_are_told_once_30_days_before_it_expires(invited, coord
     assert notices().count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_scans_at_once_write_one_notice(postgres, invited, coordinator, mentor):
+    """Two beats (or a beat and a rerun) at the same instant: the second one's
+    row waits for the first one's and is then refused by the unique key."""
+    record(mentor, extract_date=dt.date(2026, 3, 1), checked_by=coordinator)
+    now = noon(dt.date(2027, 2, 10))
+    with transaction.atomic():
+        assert background_check_notices_enqueue(now=now) == 1
+        join = in_thread(lambda: transaction.atomic(background_check_notices_enqueue)(now=now))
+        wait_until_another_session_waits_for_a_lock()
+    assert join() == 0
+    assert notices().count() == 1
+
+
 def test_the_notice_names_the_mentor_and_the_date(invited, coordinator, mentor, english):
     record(mentor, extract_date=timezone.localdate() - dt.timedelta(days=350), checked_by=coordinator)
     assert background_check_notices_task() == 1
@@ -316,3 +332,17 @@ def test_the_pair_page_costs_the_same_queries_with_many_check_ins(client_for, co
             mentorship=invited, recorded_by=coordinator, held_on=timezone.localdate(), with_whom="both", channel="phone"
         )
     assert count() == one
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_recording_at_once_leave_one_record(postgres, invited, coordinator, mentor):
+    today = timezone.localdate()
+    with transaction.atomic():
+        background_check_record(person=mentor, extract_date=today, shown_on=today, checked_by=coordinator)
+        earlier = today - dt.timedelta(days=3)
+        join = in_thread(
+            lambda: background_check_record(person=mentor, extract_date=earlier, shown_on=today, checked_by=coordinator)
+        )
+        wait_until_another_session_waits_for_a_lock()
+    join()
+    assert BackgroundCheck.objects.get(person=mentor).extract_date == earlier  # the later one's dates

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='program',
             name='requires_background_check',
-            field=models.BooleanField(default=False, help_text="A pair cannot become active until its mentor's extract is recorded; a record is valid for one year from the extract's date.", verbose_name="mentors must show an extract from the police's register"),
+            field=models.BooleanField(db_default=False, default=False, help_text="A pair cannot become active until its mentor's extract is recorded; a record is valid for one year from the extract's date.", verbose_name="mentors must show an extract from the police's register"),
         ),
         migrations.CreateModel(
             name='BackgroundCheck',
