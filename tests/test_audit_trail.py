@@ -19,7 +19,7 @@ from sessions.models import Agreement, AgreementVersion, Comment, Meeting, Remin
 from tests.factories import AgreementFactory, MeetingFactory, MentorshipFactory
 from tests.helpers.admin_forms import admin_url, pair_form, program_form
 from tests.helpers.agreement import AGREEMENT_TEXT, agreement_post
-from tests.helpers.journal import notes_post
+from tests.helpers.journal import future, notes_post
 
 pytestmark = pytest.mark.django_db
 
@@ -99,13 +99,16 @@ def test_the_agreement_and_its_versions_name_the_mentee(client_for, mentee, ment
     assert {v.mentorship_id for v in versions} == {mentorship.pk}
 
 
-def test_meetings_name_who_booked_and_who_wrote_the_notes(client_for, mentee, mentorship):
-    client = client_for(mentee)
-    booked = {"next-date": "", "next-time": ""}
-    assert agreement_post(client, mentorship, **booked).status_code == 302
+def test_meetings_name_who_booked_and_who_wrote_the_notes(client_for, mentee, mentor, mentorship):
+    day, start = future()
+    booking = {"date": day, "start_time": start, "end_time": "", "location": "Café Linné"}
+    assert client_for(mentor).post(reverse("meeting_book", args=[mentorship.public_id]), booking).status_code == 302
+    meeting = Meeting.objects.get(mentorship=mentorship)
+    booked = entries(Meeting, AuditEntry.Action.CREATE, object_pk=str(meeting.pk)).get()
+    assert booked.actor == mentor and booked.mentorship_id == mentorship.pk
     meeting = MeetingFactory(mentorship=mentorship, number=2)
-    assert notes_post(client, meeting).status_code == 302
-    entry = entries(Meeting, AuditEntry.Action.UPDATE, object_pk=str(meeting.pk)).get()
+    assert notes_post(client_for(mentee), meeting).status_code == 302
+    entry = entries(Meeting, AuditEntry.Action.UPDATE, object_pk=str(meeting.pk)).latest("id")
     assert entry.actor == mentee and entry.mentorship_id == mentorship.pk
     assert not {"summary", "reflection"} & set(entry.changes_dict)
 
