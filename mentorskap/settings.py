@@ -174,6 +174,11 @@ def _parsed(name, parse, url):
         raise ImproperlyConfigured(f"{name} cannot be read: {error}") from None
 
 
+MAKE_NOTE_KEY = (
+    "Make one with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+)
+
+
 def env_fernet_keys(name, file_name):
     """Fernet keys, comma-separated, from `name` or from the file `file_name`
     names (a container secret; commas or one key a line). The first key
@@ -193,15 +198,16 @@ def env_fernet_keys(name, file_name):
         return None
     keys = [key.strip() for key in value.replace("\n", ",").split(",") if key.strip()]
     if not keys:
-        raise ImproperlyConfigured(f"{source} holds no key: give one or more Fernet keys, comma-separated.")
+        raise ImproperlyConfigured(
+            f"{source} holds no key: give one or more Fernet keys, comma-separated. {MAKE_NOTE_KEY}"
+        )
     for number, key in enumerate(keys, start=1):
         try:
             Fernet(key)
         except ValueError:
             raise ImproperlyConfigured(
                 f"{source}: key {number} of {len(keys)} is not a Fernet key (32 bytes in url-safe base64, "
-                "44 characters). Make one with: python -c "
-                "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+                f"44 characters). {MAKE_NOTE_KEY}"
             ) from None
     return keys
 
@@ -409,9 +415,8 @@ if MENTORSKAP_NOTE_KEYS is None:
     if not DEBUG:
         raise ImproperlyConfigured(
             "MENTORSKAP_NOTE_KEYS (or MENTORSKAP_NOTE_KEYS_FILE) must be set when DJANGO_DEBUG is false: the key "
-            "that encrypts the notes at rest. Make one with: python -c "
-            "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' and keep it safe: "
-            "without it no note can be read (see README, 'Configuration')."
+            f"that encrypts the notes at rest. {MAKE_NOTE_KEY}, and keep it safe: without it no note can be read "
+            "(see README, 'Configuration')."
         )
     MENTORSKAP_NOTE_KEYS = development_note_key(NOTE_KEY_DEVELOPMENT_FILE)
     warnings.warn(
