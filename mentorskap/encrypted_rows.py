@@ -56,7 +56,7 @@ def models_with_encrypted_fields(models_: Iterable[type[models.Model]]) -> list[
     return [(model, names) for model in models_ if (names := encrypted_field_names(model))]
 
 
-def _stored(model_field: models.Field, raw: str | None) -> Any:
+def _stored(model_field: Any, raw: str | None) -> Any:
     if raw is None or not isinstance(model_field, models.JSONField):
         return raw
     return json.loads(raw)
@@ -99,7 +99,7 @@ def rewrite(
             last = batch_rows[-1][0]
 
 
-def _write(model: type[models.Model], name: str, model_field: models.Field, values: dict[int, Any]) -> None:
+def _write(model: type[models.Model], name: str, model_field: Any, values: dict[int, Any]) -> None:
     """One UPDATE for the batch, of the stored form as it is (a plain
     TextField or JSONField as output, so the field does not encrypt it again)."""
     output: models.Field = models.JSONField() if isinstance(model_field, models.JSONField) else models.TextField()
