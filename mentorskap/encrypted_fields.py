@@ -3,7 +3,7 @@
 The application reads and writes plain text; the database holds tokens. So
 the database cannot compare, search or measure the text: the only lookups
 are `field=""` (empty stays empty, so "has notes" is a query) and
-`field__isnull`; anything else (`__icontains`, `="some text"`, `__in`) is a
+`field__isnull` (only the latter for JSON); anything else (`__icontains`, `="some text"`, `__in`) is a
 FieldError that says so, rather than a query that quietly finds nothing.
 Sorting by such a field or `Length(...)` of it would see the token; nothing
 does, and nothing may.
@@ -75,6 +75,11 @@ class EncryptedJSONField(_EncryptedLookups, models.JSONField):
     """A JSON value stored as one JSON string: the encrypted JSON text."""
 
     description = "A JSON object (encrypted at rest)"
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        if lookup_name == "isnull":
+            return IsNull
+        raise _refuse(self, f"search ({lookup_name})")
 
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)

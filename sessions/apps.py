@@ -13,7 +13,7 @@ class SessionsConfig(AppConfig):
         # kinds of e-mail, and the journal is named as part of its pair.
         from programs.pair_parts import pair_parts_register
 
-        from . import mail_kinds  # noqa: F401
+        from . import checks, mail_kinds  # noqa: F401
         from .models import Agreement, Meeting
 
         pair_parts_register(Agreement, Meeting)

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldError, ValidationError
 from django.core.management import CommandError, call_command
+from django.core.management.base import SystemCheckError
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
@@ -30,19 +31,19 @@ NEW_KEY = crypto.generate_key()
 
 # Text written through the app, each piece findable in a dump if it were there.
 AGREEMENT = {
-    "purpose_and_goals": "Syftet-q7: att leda styrelsen med lugn",
-    "roles": "Rollerna-q7: Maja driver, Erik frågar",
-    "communication": "Kontakten-q7: e-post varannan vecka",
-    "areas": "Områdena-q7: ekonomi och familjesituation",
-    "confidentiality_notes": "Konfidensen-q7: bara vi två",
-    "meeting_arrangements": "Träffarna-q7: en gång i månaden",
-    "costs": "Kostnaderna-q7: var och en sitt fika",
-    "summary": "Sammanfattningen-q7 från första träffen",
+    "purpose_and_goals": "Syftet§q7: att leda styrelsen med lugn",
+    "roles": "Rollerna§q7: Maja driver, Erik frågar",
+    "communication": "Kontakten§q7: e-post varannan vecka",
+    "areas": "Områdena§q7: ekonomi och familjesituation",
+    "confidentiality_notes": "Konfidensen§q7: bara vi två",
+    "meeting_arrangements": "Träffarna§q7: en gång i månaden",
+    "costs": "Kostnaderna§q7: var och en sitt fika",
+    "summary": "Sammanfattningen§q7 från första träffen",
 }
-NOTES = {"reflection": "Reflektionen-q7 om förra gången", "summary": "Anteckningen-q7 om delegering"}
-ITEM = "Komihåg-q7 ringa kassören"
-COMMENT = "Kommentaren-q7 från mentorn"
-CHECKIN = "Avstämningen-q7 allt väl"
+NOTES = {"reflection": "Reflektionen§q7 om förra gången", "summary": "Anteckningen§q7 om delegering"}
+ITEM = "Komihåg§q7 ringa kassören"
+COMMENT = "Kommentaren§q7 från mentorn"
+CHECKIN = "Avstämningen§q7 allt väl"
 ALL_TEXT = [*AGREEMENT.values(), *NOTES.values(), ITEM, COMMENT, CHECKIN]
 
 
@@ -109,7 +110,7 @@ def test_a_database_dump_holds_no_note_text_and_the_app_reads_it_all_back(
         env={"PGPASSWORD": db["PASSWORD"] or "", "PATH": "/usr/bin:/bin"},
     ).stdout.decode("utf-8")
     assert "Maja Mentee" in dump  # the dump is of this database, names and all
-    assert "q7" not in dump, [line for line in dump.splitlines() if "q7" in line][:5]
+    assert "§q7" not in dump, [line for line in dump.splitlines() if "§q7" in line][:5]
     assert dump.count(crypto.PREFIX) >= len(ALL_TEXT)
 
     # ... and the people read every word of it again.
@@ -266,3 +267,19 @@ def test_rotation_encrypts_what_an_older_version_wrote_in_plain_text(held_meetin
 def test_an_agreement_made_in_a_factory_is_encrypted_too(mentorship):
     agreement = AgreementFactory(mentorship=mentorship, roles="Roller ur fabriken")
     assert stored("mentoring_sessions_agreement", "roles", agreement.pk).startswith(crypto.PREFIX)
+
+
+def test_deploying_with_a_key_that_does_not_open_the_notes_stops_at_migrate(held_meeting):
+    """A Fernet key that is not the notes' key passes settings.py; the
+    database checks that every deploy's `migrate` runs stop on it."""
+    from django.core.checks import run_checks
+
+    written_with = list(settings.MENTORSKAP_NOTE_KEYS)
+    with override_settings(MENTORSKAP_NOTE_KEYS=[NEW_KEY]):
+        errors = [e for e in run_checks(databases=["default"]) if e.id == "mentoring_sessions.E001"]
+        assert any("mentoring_sessions.ReminderItem.text" in e.msg for e in errors)
+        assert "cannot be decrypted with the keys in MENTORSKAP_NOTE_KEYS" in errors[0].msg
+        with pytest.raises(SystemCheckError):
+            call_command("migrate", skip_checks=False, verbosity=0)
+    with override_settings(MENTORSKAP_NOTE_KEYS=[NEW_KEY, *written_with]):
+        assert not [e for e in run_checks(databases=["default"]) if e.id == "mentoring_sessions.E001"]
