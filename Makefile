@@ -60,6 +60,7 @@ test: install-test browser lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-enough-random-looking-secret-value-xyz \
 	  DJANGO_ALLOWED_HOSTS=mentorskap.example.org CACHE_URL=redis://127.0.0.1:6379/1 \
+	  MENTORSKAP_NOTE_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/pytest -n auto
 

@@ -54,6 +54,8 @@ def production_env(db, secret_key):
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_SECURE_COOKIES": "false",
         "DJANGO_LOG_LEVEL": "WARNING",
+        # The keys the bench's own process encrypted the seeded notes with.
+        "MENTORSKAP_NOTE_KEYS": ",".join(settings.MENTORSKAP_NOTE_KEYS),
     }
 
 

@@ -14,12 +14,14 @@ An unset or empty variable means its default.
 import difflib
 import math
 import os
+import warnings
 from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu.transport import TRANSPORT_ALIASES
@@ -170,6 +172,62 @@ def _parsed(name, parse, url):
         return parse(url)
     except (ValueError, ImproperlyConfigured) as error:
         raise ImproperlyConfigured(f"{name} cannot be read: {error}") from None
+
+
+MAKE_NOTE_KEY = (
+    "Make one with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+)
+
+
+def env_fernet_keys(name, file_name):
+    """Fernet keys, comma-separated, from `name` or from the file `file_name`
+    names (a container secret; commas or one key a line). The first key
+    encrypts, every key decrypts (see mentorskap/crypto.py). None when
+    neither is set. A message never shows a key."""
+    value, path = _raw(name), _raw(file_name)
+    if value and path:
+        raise ImproperlyConfigured(f"Set {name} or {file_name}, not both.")
+    source = name
+    if path:
+        source = f"{file_name} ({path})"
+        try:
+            value = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeError) as error:
+            raise ImproperlyConfigured(f"{file_name} names a file that cannot be read: {error}.") from None
+    if value is None:
+        return None
+    keys = [key.strip() for key in value.replace("\n", ",").split(",") if key.strip()]
+    if not keys:
+        raise ImproperlyConfigured(
+            f"{source} holds no key: give one or more Fernet keys, comma-separated. {MAKE_NOTE_KEY}"
+        )
+    for number, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{source}: key {number} of {len(keys)} is not a Fernet key (32 bytes in url-safe base64, "
+                f"44 characters). {MAKE_NOTE_KEY}"
+            ) from None
+    return keys
+
+
+def development_note_key(path):
+    """The note key of a development machine, made once and kept in `path`
+    (var/), so notes written before a restart stay readable. Made atomically:
+    several processes (web, worker, test workers) may start at once."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(Fernet.generate_key().decode("ascii") + "\n", encoding="utf-8")
+        temporary.chmod(0o600)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            temporary.unlink()
+    return [path.read_text(encoding="utf-8").strip()]
 
 
 def _production_needs(name):
@@ -349,6 +407,28 @@ SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", default=int(timedelta(
 SESSION_SAVE_EVERY_REQUEST = False
 MENTORSKAP_SESSION_RENEW_SECONDS = env_int("MENTORSKAP_SESSION_RENEW_SECONDS", default=300, minimum=1)
 SESSION_COOKIE_HTTPONLY = True
+
+# --- Encrypted notes ------------------------------------------------------
+# Agreements, meeting notes, comments, "kom ihåg" items and check-in notes are
+# encrypted at rest with these keys (mentorskap/crypto.py). The first key
+# encrypts; keep an old key after the new one until `manage.py
+# rotate_note_keys` has run. Production must set them; a development machine
+# gets a key of its own in var/, with a warning (losing var/ loses the notes).
+MENTORSKAP_NOTE_KEYS = env_fernet_keys("MENTORSKAP_NOTE_KEYS", "MENTORSKAP_NOTE_KEYS_FILE")
+NOTE_KEY_DEVELOPMENT_FILE = VAR_DIR / "note-key"
+if MENTORSKAP_NOTE_KEYS is None:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "MENTORSKAP_NOTE_KEYS (or MENTORSKAP_NOTE_KEYS_FILE) must be set when DJANGO_DEBUG is false: the key "
+            f"that encrypts the notes at rest. {MAKE_NOTE_KEY}, and keep it safe: without it no note can be read "
+            "(see README, 'Configuration')."
+        )
+    MENTORSKAP_NOTE_KEYS = development_note_key(NOTE_KEY_DEVELOPMENT_FILE)
+    warnings.warn(
+        f"Notes are encrypted with a development key kept in {NOTE_KEY_DEVELOPMENT_FILE}: fine on this machine, "
+        "never for real notes. Set MENTORSKAP_NOTE_KEYS in production.",
+        stacklevel=1,
+    )
 
 # --- Cache ----------------------------------------------------------------
 # allauth keeps its rate limits (and the TOTP codes already used) in the cache.

@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mentorskap.encrypted_fields import EncryptedTextField
+
 from .validators import normalise_organisation_number, validate_organisation_number
 
 
@@ -279,7 +281,7 @@ class CheckIn(models.Model):
     held_on = models.DateField(_("date"))
     with_whom = models.CharField(_("with whom"), max_length=10, choices=CheckInWith.choices)
     channel = models.CharField(_("how"), max_length=10, choices=CheckInChannel.choices)
-    note = models.TextField(_("note for coordinators"), blank=True, max_length=2000)
+    note = EncryptedTextField(_("note for coordinators"), blank=True, max_length=2000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )

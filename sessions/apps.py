@@ -14,7 +14,7 @@ class SessionsConfig(AppConfig):
         from audit.registry import track
         from programs.pair_parts import pair_parts_register
 
-        from . import mail_kinds  # noqa: F401
+        from . import checks, mail_kinds  # noqa: F401
         from .models import Agreement, AgreementVersion, Meeting
 
         pair_parts_register(Agreement, Meeting)

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mentorskap.encrypted_fields import EncryptedJSONField, EncryptedTextField
+
 
 class Confidentiality(models.TextChoices):
     """Nivå av konfidens: decides what a coordinator may read."""
@@ -17,10 +19,10 @@ class Agreement(models.Model):
     mentorship = models.OneToOneField(
         "programs.Mentorship", verbose_name=_("mentorship"), on_delete=models.CASCADE, related_name="agreement"
     )
-    purpose_and_goals = models.TextField(_("Purpose & goals"), blank=True, max_length=10000)
-    roles = models.TextField(_("Roles"), blank=True, max_length=10000)
-    communication = models.TextField(_("How and when we communicate"), blank=True, max_length=5000)
-    areas = models.TextField(_("Areas the mentorship covers"), blank=True, max_length=5000)
+    purpose_and_goals = EncryptedTextField(_("Purpose & goals"), blank=True, max_length=10000)
+    roles = EncryptedTextField(_("Roles"), blank=True, max_length=10000)
+    communication = EncryptedTextField(_("How and when we communicate"), blank=True, max_length=5000)
+    areas = EncryptedTextField(_("Areas the mentorship covers"), blank=True, max_length=5000)
     confidentiality = models.CharField(
         _("Level of confidentiality"), max_length=20, choices=Confidentiality.choices, default=Confidentiality.PRIVATE
     )
@@ -34,10 +36,10 @@ class Agreement(models.Model):
         choices=Confidentiality.choices,
         default=Confidentiality.PRIVATE,
     )
-    confidentiality_notes = models.TextField(_("About confidentiality"), blank=True, max_length=5000)
-    meeting_arrangements = models.TextField(_("How and how often we meet"), blank=True, max_length=5000)
-    costs = models.TextField(_("How costs are handled"), blank=True, max_length=5000)
-    summary = models.TextField(_("Summary notes from meeting 1"), blank=True, max_length=20000)
+    confidentiality_notes = EncryptedTextField(_("About confidentiality"), blank=True, max_length=5000)
+    meeting_arrangements = EncryptedTextField(_("How and how often we meet"), blank=True, max_length=5000)
+    costs = EncryptedTextField(_("How costs are handled"), blank=True, max_length=5000)
+    summary = EncryptedTextField(_("Summary notes from meeting 1"), blank=True, max_length=20000)
     mentee_confirmed_at = models.DateTimeField(_("confirmed by the mentee"), null=True, blank=True)
     mentor_confirmed_at = models.DateTimeField(_("confirmed by the mentor"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=0)
@@ -114,7 +116,7 @@ class AgreementVersion(models.Model):
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
     version = models.PositiveIntegerField(_("version"))
-    content = models.JSONField(_("content"))
+    content = EncryptedJSONField(_("content"))
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("saved by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )

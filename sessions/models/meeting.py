@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from mentorskap.encrypted_fields import EncryptedTextField
 from programs.models import DEFAULT_MEETING_LENGTH, MeetingStatus
 
 
@@ -21,8 +22,8 @@ class Meeting(models.Model):
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
     location = models.CharField(_("place or video link"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.BOOKED)
-    reflection = models.TextField(_("Reflection on the previous meeting"), blank=True, max_length=20000)
-    summary = models.TextField(_("Summary notes from this meeting"), blank=True, max_length=20000)
+    reflection = EncryptedTextField(_("Reflection on the previous meeting"), blank=True, max_length=20000)
+    summary = EncryptedTextField(_("Summary notes from this meeting"), blank=True, max_length=20000)
     # Optimistic locking of the notes: a save must name the version it started from.
     version = models.PositiveIntegerField(_("version"), default=0)
     # iCalendar SEQUENCE: raised on every change of time, place or status.
@@ -75,7 +76,7 @@ class ReminderItem(models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="reminder_items"
     )
-    text = models.CharField(_("text"), max_length=300)
+    text = EncryptedTextField(_("text"), max_length=300)
     done = models.BooleanField(_("done"), default=False)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -95,7 +96,7 @@ class Comment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
     )
-    text = models.TextField(_("comment"), max_length=5000)
+    text = EncryptedTextField(_("comment"), max_length=5000)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -15,11 +15,14 @@ from django.conf import settings
 names = sys.argv[1:]
 print(json.dumps({name: str(getattr(settings, name)) for name in names}))
 """
+# A Fernet key for the notes (required in production), made for these tests.
+NOTE_KEY = "tJ0sYc8yq7yq3c4m0Q9m5mZc2x1y6n8b4v7c1x3z5a0="
 PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnop",
     "DJANGO_ALLOWED_HOSTS": "mentorskap.example.org",
     "CACHE_URL": "redis://127.0.0.1:6379/11",  # read, never connected to here
+    "MENTORSKAP_NOTE_KEYS": NOTE_KEY,
 }
 
 
@@ -44,6 +47,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "mentorskap.example.org",
     "DATABASE_URL": "sqlite:///:memory:",
     "CACHE_URL": "redis://127.0.0.1:6379/11",  # required in production; check does not connect
+    "MENTORSKAP_NOTE_KEYS": NOTE_KEY,
 }
 
 
