@@ -220,6 +220,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Production (issue 13): /healthz and /readyz are answered here, before
+    # the HTTPS redirect, the host check, sessions and languages (mentorskap.health).
+    "mentorskap.health.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -449,6 +452,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mentoring_sessions.scan_nudges",
         "schedule": env_float("MENTORSKAP_NUDGE_INTERVAL", default=3600.0, minimum=1),
     },
+    # /readyz asks whether beat was seen lately (mentorskap.health). A
+    # heartbeat that waited a whole interval in the queue is dropped: the
+    # next one says the same.
+    "beat-heartbeat": {
+        "task": "outbox.beat_heartbeat",
+        "schedule": MENTORSKAP_DISPATCH_INTERVAL,
+        "options": {"expires": MENTORSKAP_DISPATCH_INTERVAL},
+    },
 }
 
 # --- Security -------------------------------------------------------------
@@ -495,5 +506,9 @@ LOGGING = {
         "mentorskap.security": {"level": "INFO"},
     },
 }
+
+# --- Production: health probes (issue 13) ---------------------------------
+# /readyz fails when an e-mail is this many seconds past its due time.
+MENTORSKAP_READY_MAIL_LATE_SECONDS = env_int("MENTORSKAP_READY_MAIL_LATE_SECONDS", default=600, minimum=1)
 
 _refuse_unknown_names("MENTORSKAP_")
