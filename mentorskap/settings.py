@@ -593,7 +593,8 @@ if EMAIL_SERVICE:
     if EMAIL_SERVICE == "amazon_ses":
         if importlib.util.find_spec("boto3") is None:
             raise ImproperlyConfigured(
-                "EMAIL_SERVICE=amazon_ses needs boto3, which is not installed: pip install 'django-anymail[amazon-ses]'."
+                "EMAIL_SERVICE=amazon_ses needs boto3, which is not installed: "
+                "pip install 'django-anymail[amazon-ses]'."
             )
         ANYMAIL["AMAZON_SES_CLIENT_PARAMS"] = {"region_name": env_str("EMAIL_SERVICE_REGION", "eu-north-1")}
 

@@ -11,7 +11,6 @@ import smtplib
 from datetime import datetime, timedelta
 
 from anymail.exceptions import AnymailRecipientsRefused
-
 from django.conf import settings
 
 from .models import MailStatus
