@@ -208,7 +208,9 @@ def _refuse_unknown_names(prefix):
         if name.startswith(prefix) and name not in _READ:
             close = difflib.get_close_matches(name, sorted(_READ), n=1)
             hint = f" Did you mean {close[0]}?" if close else ""
-            raise ImproperlyConfigured(f"{name} is not a setting Mentorskap knows.{hint} See README, 'Configuration'.")
+            raise ImproperlyConfigured(
+                f"{name} is not a setting Mentorskap knows.{hint} See docs/deploy.md, 'Settings'."
+            )
 
 
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
@@ -385,7 +387,7 @@ if not DEBUG and _split("CACHE_URL", _cache_url).scheme.lower() not in SHARED_CA
     raise ImproperlyConfigured(
         "CACHE_URL must name a cache all web processes share when DJANGO_DEBUG is false: allauth keeps its "
         "rate limits there, and a per-process cache (locmemcache://, dummycache://, or none) multiplies them. "
-        "Set e.g. CACHE_URL=redis://host:6379/1 (see README, 'Configuration')."
+        "Set e.g. CACHE_URL=redis://host:6379/1 (see docs/deploy.md, 'Settings')."
     )
 CACHES = {"default": _parsed("CACHE_URL", environ.Env.cache_url_config, _cache_url)}
 
