@@ -18,6 +18,8 @@ import re
 import uuid
 from datetime import UTC, datetime
 
+from django.core.signals import request_finished
+
 HEADER = "X-Request-ID"
 # What we take from outside: short, and nothing a log viewer could misread.
 ACCEPTED = re.compile(r"[A-Za-z0-9._:@+=-]{1,128}")
@@ -34,7 +36,10 @@ def request_id_from(incoming: str | None) -> str:
 
 
 class RequestIdMiddleware:
-    """First in MIDDLEWARE: every later line of the request carries the id."""
+    """First in MIDDLEWARE: every later line of the request carries the id,
+    Django's own "Not Found" and "Internal Server Error" lines too, which it
+    writes after the middleware has answered: so the id is forgotten only
+    when the request is finished (request_finished, below)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -42,13 +47,17 @@ class RequestIdMiddleware:
     def __call__(self, request):
         request_id = request_id_from(request.headers.get(HEADER))
         request.request_id = request_id
-        token = request_id_var.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
+        request_id_var.set(request_id)
+        response = self.get_response(request)
         response[HEADER] = request_id
         return response
+
+
+def _forget_request_id(**kwargs):
+    request_id_var.set(NONE)
+
+
+request_finished.connect(_forget_request_id, dispatch_uid="mentorskap.logs.forget_request_id")
 
 
 class RequestIdFilter(logging.Filter):

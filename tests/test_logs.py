@@ -46,6 +46,17 @@ def test_the_security_log_of_a_request_carries_its_id(client, mentee, caplog):
     assert request_id_var.get() == "-"  # and it does not leak into what comes after
 
 
+def test_django_s_own_line_about_a_request_carries_its_id(client, db, caplog):
+    caplog.handler.addFilter(RequestIdFilter())
+    try:
+        client.get("/no-such-page/", HTTP_X_REQUEST_ID="req-404")
+    finally:
+        caplog.handler.removeFilter(caplog.handler.filters[-1])
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert record.getMessage() == "Not Found: /no-such-page/" and record.request_id == "req-404"
+    assert request_id_var.get() == "-"
+
+
 def test_a_json_line_has_the_fields_and_the_extra_ones():
     record = logging.LogRecord("mentorskap.security", logging.WARNING, __file__, 1, "login failed %s", ("x",), None)
     record.request_id = "req-1"
