@@ -22,6 +22,7 @@ from outbox.models import Heartbeat, MailStatus
 
 from .factories import OutgoingMailFactory
 from .helpers.celery import MEMORY_BROKER, use_broker
+from .helpers.services import require
 from .helpers.settings import BASE_DIR
 
 CHECKS = ["database", "cache", "broker", "migrations", "outbox", "beat"]
@@ -209,3 +210,20 @@ def test_with_the_database_down_readyz_is_503_and_healthz_still_200():
     assert body["checks"]["database"] == "unavailable"
     assert {"migrations", "outbox", "beat"} <= set(failing(body))
     assert "secret-pw" not in text and "127.0.0.1" not in text
+
+
+def test_readyz_takes_rabbitmq_as_the_broker_too(client, beat_alive):
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 5672), timeout=1).close()
+        reachable = True
+    except OSError:
+        reachable = False
+    require(reachable, "RabbitMQ is not running on 127.0.0.1:5672")
+    use_broker("amqp://guest:guest@127.0.0.1:5672//")
+    try:
+        status, body = ready(client)
+    finally:
+        use_broker(MEMORY_BROKER)
+    assert status == 200, body
