@@ -227,3 +227,11 @@ def test_readyz_takes_rabbitmq_as_the_broker_too(client, beat_alive):
     finally:
         use_broker(MEMORY_BROKER)
     assert status == 200, body
+
+
+def test_the_heartbeat_task_records_beat_as_seen(client, db):
+    from outbox.tasks import beat_heartbeat_task
+
+    assert ready(client)[0] == 503
+    beat_heartbeat_task.apply()
+    assert ready(client)[0] == 200
