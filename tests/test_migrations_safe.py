@@ -105,6 +105,12 @@ def problems_of(loader, key, migration):
             problem = "RunPython without reverse_code"
         elif isinstance(op, migrations.RunSQL) and not op.reversible:
             problem = "RunSQL without reverse_sql"
+        elif isinstance(op, migrations.SeparateDatabaseAndState) and any(
+            isinstance(db_op, (*RENAMES_AND_REMOVALS, migrations.AlterField, migrations.RunSQL))
+            for db_op in op.database_operations
+        ):
+            # What it does to the tables is not what the state says: a person reads it.
+            problem = "SeparateDatabaseAndState that removes, renames or alters in the database"
         if problem:
             yield (app_label, key[1], index), problem
         state = state.clone()
@@ -148,9 +154,10 @@ def test_the_check_finds_what_it_is_meant_to_find():
         migrations.AddIndex("outgoingmail", models.Index(fields=["kind"], name="made_up_kind")),
         migrations.RunPython(lambda apps, schema_editor: None),
         migrations.RunPython(lambda apps, schema_editor: None, migrations.RunPython.noop),
+        migrations.SeparateDatabaseAndState(database_operations=[migrations.RunSQL("DROP TABLE x", "")]),
     ]
     loader.disk_migrations[("outbox", "9999_made_up")] = made_up
     loader.graph.add_node(("outbox", "9999_made_up"), made_up)
     loader.graph.add_dependency(made_up, ("outbox", "9999_made_up"), key)
     found = dict(problems_of(loader, ("outbox", "9999_made_up"), made_up))
-    assert sorted(index for _app, _name, index in found) == [0, 3, 4, 5, 6]
+    assert sorted(index for _app, _name, index in found) == [0, 3, 4, 5, 6, 8]
