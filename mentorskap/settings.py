@@ -12,6 +12,7 @@ An unset or empty variable means its default.
 """
 
 import difflib
+import importlib.util
 import math
 import os
 import warnings
@@ -230,11 +231,32 @@ def development_note_key(path):
     return [path.read_text(encoding="utf-8").strip()]
 
 
-def _production_needs(name):
-    if not DEBUG and _raw(name) is None:
+def _production_needs(name, *alternatives):
+    if not DEBUG and all(_raw(each) is None for each in (name, *alternatives)):
+        also = "".join(f" (or {each})" for each in alternatives)
         raise ImproperlyConfigured(
-            f"{name} must be set when DJANGO_DEBUG is false. Set it in the environment (see README, 'Production')."
+            f"{name} must be set when DJANGO_DEBUG is false{also}. "
+            "Set it in the environment (see docs/deploy.md, 'Settings')."
         )
+
+
+def env_secret(name, default):
+    """A secret given in the variable itself or, for container secrets, in
+    the file that NAME_FILE names (its one line; a final newline is dropped).
+    Both at once is an error: which one would win is not obvious."""
+    file_name = f"{name}_FILE"
+    path = _raw(file_name)
+    if path is None:
+        return env_str(name, default)
+    if _raw(name) is not None:
+        raise ImproperlyConfigured(f"{name} and {file_name} are both set: set one of them.")
+    try:
+        value = Path(path).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ImproperlyConfigured(f"{file_name}={path!r} cannot be read: {error.__class__.__name__}.") from None
+    if not value:
+        raise ImproperlyConfigured(f"{file_name}={path!r} is an empty file: put the secret in it.")
+    return value
 
 
 def _refuse_unknown_names(prefix):
@@ -244,13 +266,15 @@ def _refuse_unknown_names(prefix):
         if name.startswith(prefix) and name not in _READ:
             close = difflib.get_close_matches(name, sorted(_READ), n=1)
             hint = f" Did you mean {close[0]}?" if close else ""
-            raise ImproperlyConfigured(f"{name} is not a setting Mentorskap knows.{hint} See README, 'Configuration'.")
+            raise ImproperlyConfigured(
+                f"{name} is not a setting Mentorskap knows.{hint} See docs/deploy.md, 'Settings'."
+            )
 
 
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
 
-_production_needs("DJANGO_SECRET_KEY")
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production-0123456789")
+_production_needs("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY_FILE")
+SECRET_KEY = env_secret("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production-0123456789")
 _production_needs("DJANGO_ALLOWED_HOSTS")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_web_urls("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -281,6 +305,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Production (issue 13): the request id first, so every log line of the
+    # request carries it (mentorskap.logs); /healthz and /readyz next, before
+    # the HTTPS redirect, the host check, sessions and languages (mentorskap.health).
+    "mentorskap.logs.RequestIdMiddleware",
+    "mentorskap.health.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -443,7 +472,7 @@ if not DEBUG and _split("CACHE_URL", _cache_url).scheme.lower() not in SHARED_CA
     raise ImproperlyConfigured(
         "CACHE_URL must name a cache all web processes share when DJANGO_DEBUG is false: allauth keeps its "
         "rate limits there, and a per-process cache (locmemcache://, dummycache://, or none) multiplies them. "
-        "Set e.g. CACHE_URL=redis://host:6379/1 (see README, 'Configuration')."
+        "Set e.g. CACHE_URL=redis://host:6379/1 (see docs/deploy.md, 'Settings')."
     )
 CACHES = {"default": _parsed("CACHE_URL", environ.Env.cache_url_config, _cache_url)}
 
@@ -548,6 +577,13 @@ CELERY_BEAT_SCHEDULE = {
     "background-check-notices": {
         "task": "programs.background_check_notices",
         "schedule": env_float("MENTORSKAP_NUDGE_INTERVAL", default=3600.0, minimum=1),
+    # /readyz asks whether beat was seen lately (mentorskap.health). A
+    # heartbeat that waited a whole interval in the queue is dropped: the
+    # next one says the same.
+    "beat-heartbeat": {
+        "task": "outbox.beat_heartbeat",
+        "schedule": MENTORSKAP_DISPATCH_INTERVAL,
+        "options": {"expires": MENTORSKAP_DISPATCH_INTERVAL},
     },
 }
 
@@ -584,16 +620,87 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# --- Production: logs (issue 13) -------------------------------------------
+# JSON lines on standard output in production, plain lines in development;
+# both carry the request id (or the Celery task's id): mentorskap.logs.
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMAT = env_choice("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json", ("json", "plain"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "mentorskap.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "mentorskap.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_choice("DJANGO_LOG_LEVEL", "INFO", LOG_LEVELS)},
     "loggers": {
         "mentorskap.security": {"level": "INFO"},
     },
 }
+# The worker and beat log through the same handler, not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Production: proxies, database, e-mail service (issue 13) ---------------
+# Behind a proxy that sets X-Forwarded-Host (and is the only way in), let
+# Django build links with the host the person asked for.
+USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST", default=False)
+# A header the proxy sets to the client's address (X-Real-IP,
+# CF-Connecting-IP) instead of counting X-Forwarded-For: allauth's rate
+# limits and the security log (accounts.security.client_ip) read it.
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("DJANGO_TRUSTED_CLIENT_IP_HEADER", "") or None
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A database host that does not answer must not hold a request (or
+    # /readyz) for the system's TCP timeout of minutes. The URL's own
+    # ?connect_timeout= wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
+# An e-mail service's HTTP API through django-anymail instead of SMTP:
+# EMAIL_SERVICE names it, its key comes from EMAIL_SERVICE_API_KEY (or a
+# file: EMAIL_SERVICE_API_KEY_FILE). EMAIL_URL is then not used.
+EMAIL_SERVICES = {
+    "mailgun": "MAILGUN_API_KEY",
+    "postmark": "POSTMARK_SERVER_TOKEN",
+    "sendgrid": "SENDGRID_API_KEY",
+    "brevo": "BREVO_API_KEY",
+    "amazon_ses": None,  # boto3's own credentials (AWS_ACCESS_KEY_ID ... or an instance role)
+}
+EMAIL_SERVICE = env_choice("EMAIL_SERVICE", "", tuple(EMAIL_SERVICES))
+if EMAIL_SERVICE:
+    if _raw("EMAIL_URL") is not None:
+        raise ImproperlyConfigured("EMAIL_URL and EMAIL_SERVICE are both set: set one of them.")
+    EMAIL_BACKEND = f"anymail.backends.{EMAIL_SERVICE}.EmailBackend"
+    # The outbox's time budget assumes each answer comes within EMAIL_TIMEOUT.
+    ANYMAIL = {"REQUESTS_TIMEOUT": EMAIL_TIMEOUT}
+    if EMAIL_SERVICES[EMAIL_SERVICE]:
+        _api_key = env_secret("EMAIL_SERVICE_API_KEY", "")
+        if not _api_key:
+            raise ImproperlyConfigured(
+                f"EMAIL_SERVICE={EMAIL_SERVICE} needs EMAIL_SERVICE_API_KEY (or EMAIL_SERVICE_API_KEY_FILE)."
+            )
+        ANYMAIL[EMAIL_SERVICES[EMAIL_SERVICE]] = _api_key
+    if EMAIL_SERVICE == "mailgun":
+        # EU accounts: https://api.eu.mailgun.net/v3
+        ANYMAIL["MAILGUN_API_URL"] = env_web_url("EMAIL_SERVICE_API_URL", "https://api.mailgun.net/v3")
+        if _raw("EMAIL_SERVICE_SENDER_DOMAIN"):
+            ANYMAIL["MAILGUN_SENDER_DOMAIN"] = env_str("EMAIL_SERVICE_SENDER_DOMAIN", "")
+    if EMAIL_SERVICE == "amazon_ses":
+        if importlib.util.find_spec("boto3") is None:
+            raise ImproperlyConfigured(
+                "EMAIL_SERVICE=amazon_ses needs boto3, which is not installed: "
+                "pip install 'django-anymail[amazon-ses]'."
+            )
+        ANYMAIL["AMAZON_SES_CLIENT_PARAMS"] = {"region_name": env_str("EMAIL_SERVICE_REGION", "eu-north-1")}
+
+# --- Production: health probes (issue 13) ---------------------------------
+# /readyz fails when an e-mail is this many seconds past its due time.
+MENTORSKAP_READY_MAIL_LATE_SECONDS = env_int("MENTORSKAP_READY_MAIL_LATE_SECONDS", default=600, minimum=1)
 
 _refuse_unknown_names("MENTORSKAP_")

@@ -10,6 +10,7 @@ reset) is an outage: the row is tried again with a growing delay for hours
 import smtplib
 from datetime import datetime, timedelta
 
+from anymail.exceptions import AnymailRecipientsRefused
 from django.conf import settings
 
 from .models import MailStatus
@@ -22,7 +23,8 @@ def is_permanent(exc: BaseException) -> bool:
         return bool(codes) and all(code >= 500 for code in codes)
     if isinstance(exc, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
         return exc.smtp_code >= 500
-    return False
+    # An e-mail service (EMAIL_SERVICE) that refused every recipient, like a 5xx.
+    return isinstance(exc, AnymailRecipientsRefused)
 
 
 def describe(exc: BaseException) -> str:

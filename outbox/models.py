@@ -154,3 +154,19 @@ class NotificationPreferences(models.Model):
         if group == kinds.COMMENTS:
             return self.comments
         return True
+
+
+class Heartbeat(models.Model):
+    """When a scheduler last showed it is alive: Celery beat's heartbeat task
+    (or `send_due_mail` from cron) writes it, /readyz reads it. One row per
+    name; written by an upsert, so two beats started by mistake do no harm."""
+
+    name = models.CharField(_("name"), max_length=40, primary_key=True)
+    seen_at = models.DateTimeField(_("seen"))
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return self.name

@@ -9,6 +9,7 @@ e-mail all the same.
 from celery import shared_task
 
 from .dispatch import dispatch_due_mail
+from .heartbeat import heartbeat_record
 from .secrets import mail_secrets_clear
 
 
@@ -18,3 +19,9 @@ def dispatch_due_mail_task() -> dict[str, int]:
     # Right after the run: a code that went out is not kept a minute longer.
     counts["secrets_cleared"] = mail_secrets_clear()
     return {str(k): v for k, v in counts.items()}
+
+
+@shared_task(name="outbox.beat_heartbeat")
+def beat_heartbeat_task() -> None:
+    """Beat sends this at the dispatch interval: /readyz checks it was seen lately."""
+    heartbeat_record()

@@ -8,6 +8,7 @@ Safe to run beside beat, or twice at once: each e-mail still goes out once.
 from django.core.management.base import BaseCommand
 
 from outbox.dispatch import dispatch_due_mail
+from outbox.heartbeat import heartbeat_record
 from outbox.secrets import mail_secrets_clear
 from sessions.nudges import nudges_scan
 
@@ -23,6 +24,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, nudges=False, **options):
+        # Cron is the scheduler here: /readyz asks whether one was seen lately.
+        heartbeat_record()
         if nudges:
             written = nudges_scan()
             self.stdout.write("scan: " + ", ".join(f"{k}={v}" for k, v in written.items()))
