@@ -577,6 +577,7 @@ CELERY_BEAT_SCHEDULE = {
     "background-check-notices": {
         "task": "programs.background_check_notices",
         "schedule": env_float("MENTORSKAP_NUDGE_INTERVAL", default=3600.0, minimum=1),
+    },
     # /readyz asks whether beat was seen lately (mentorskap.health). A
     # heartbeat that waited a whole interval in the queue is dropped: the
     # next one says the same.

@@ -7,6 +7,8 @@ import re
 import subprocess
 import sys
 
+from cryptography.fernet import Fernet
+
 from .helpers.settings import BASE_DIR
 
 SETTINGS = (BASE_DIR / "mentorskap" / "settings.py").read_text()
@@ -19,6 +21,8 @@ def names_read_by_the_settings():
     names = set(re.findall(r'(?:env_[a-z_]+|_raw|_production_needs)\(\s*"([A-Z][A-Z0-9_]+)"', SETTINGS))
     # env_secret also reads NAME_FILE
     names |= {f"{name}_FILE" for name in re.findall(r'env_secret\(\s*"([A-Z][A-Z0-9_]+)"', SETTINGS)}
+    # env_fernet_keys reads its keys from NAME or from the file the second name gives
+    names |= set(re.findall(r'env_fernet_keys\(\s*"[A-Z][A-Z0-9_]+",\s*"([A-Z][A-Z0-9_]+)"', SETTINGS))
     return names
 
 
@@ -53,6 +57,9 @@ def test_the_example_passes_check_deploy(tmp_path):
             name, _, value = line.partition("=")
             env[name] = value
     env["DJANGO_SECRET_KEY_FILE"] = str(key)
+    note_keys = tmp_path / "note_keys"
+    note_keys.write_text(Fernet.generate_key().decode() + "\n")
+    env["MENTORSKAP_NOTE_KEYS_FILE"] = str(note_keys)
     env.update({key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ})
     completed = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -22,6 +22,8 @@ released before this check, or is safe for a reason the check cannot see,
 is in ALLOWED with that reason; a new entry needs one too.
 """
 
+from pathlib import Path
+
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, migrations
@@ -51,6 +53,9 @@ ALLOWED = {
     ("programs", "0004_checkins", 0): BEFORE_THIS_CHECK
     + "one row per program (tens): an old release creating a program failed during the deploy",
     ("programs", "0004_checkins", 1): BEFORE_THIS_CHECK + "as the one above",
+    ("mentoring_sessions", "0005_crypto_note_columns", 12): "varchar(300) to text: PostgreSQL relabels the "
+    + "column without rewriting the table or scanning it (binary-compatible types); the 300 characters stay the "
+    + "form's limit of the plain text",
 }
 
 RENAMES_AND_REMOVALS = (
@@ -64,8 +69,10 @@ INDEX_BUILDS = (migrations.AddIndex, migrations.AddConstraint, migrations.AlterU
 
 
 def our_apps():
-    base = str(settings.BASE_DIR)
-    return {config.label for config in apps.get_app_configs() if config.path.startswith(base)}
+    # Ours are the packages at the top of the repository; the virtualenv may
+    # live inside it too (.venv), with every library's migrations.
+    base = settings.BASE_DIR
+    return {config.label for config in apps.get_app_configs() if Path(config.path).parent == base}
 
 
 def created_here(migration, model_name):
