@@ -217,6 +217,7 @@ INSTALLED_APPS = [
     "accounts",
     "programs",
     "sessions.apps.SessionsConfig",
+    "surveys",
 ]
 
 MIDDLEWARE = [
@@ -447,6 +448,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "scan-nudges": {
         "task": "mentoring_sessions.scan_nudges",
+        "schedule": env_float("MENTORSKAP_NUDGE_INTERVAL", default=3600.0, minimum=1),
+    },
+    # The check-in surveys, evaluations and their reminders that are due.
+    "scan-surveys": {
+        "task": "surveys.scan_surveys",
         "schedule": env_float("MENTORSKAP_NUDGE_INTERVAL", default=3600.0, minimum=1),
     },
 }
