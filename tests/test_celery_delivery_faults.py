@@ -23,19 +23,32 @@ from sessions.mail_kinds import SessionMail
 from .helpers.celery import REAL_BROKER_URL
 from .helpers.live_celery import Cluster, addresses, in_days, wait_settled, wait_until
 from .helpers.smtp import SMTPServer
+from .helpers.surveys import survey_mail
 
 TASK_ENDED = re.compile(r"outbox\.dispatch_due_mail\[[^\]]+\] (succeeded|raised)")
 
 pytestmark = [pytest.mark.celery, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def test_soft_time_limit_during_a_slow_send_is_no_failure_and_no_new_message(live, smtp, mentorship, mentee):
+# The kinds these faults are tried with: the pair notice, and the surveys'
+# e-mail, whose link is made anew at each rendering (issue 11).
+KINDS = [ProgramMail.PAIR_NOTICE, "survey_invitation", "survey_reminder"]
+
+
+def _mail(kind, mentorship, person):
+    if kind == ProgramMail.PAIR_NOTICE:
+        return mail_enqueue(recipient=person, kind=kind, mentorship=mentorship)
+    return survey_mail(mentorship, person, kind)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_soft_time_limit_during_a_slow_send_is_no_failure_and_no_new_message(live, smtp, mentorship, mentee, kind):
     """The relay takes the message but confirms it 8 s later; the task's soft
     time limit (2 s for this run) strikes while the dispatcher waits. Before,
     that counted as a failed send: the row was retried and the e-mail went out
     again as a new message. Now the row keeps its lease and, after it, is sent
     again with the same Message-ID, which mail systems drop as a repeat."""
-    row = mail_enqueue(recipient=mentee, kind=ProgramMail.PAIR_NOTICE, mentorship=mentorship)  # no kick
+    row = _mail(kind, mentorship, mentee)  # no kick
     smtp.handler.slow_reply = 8.0
     worker = live.worker("slow")  # a worker of this test: its log holds this run only
     celery_app.send_task("outbox.dispatch_due_mail", soft_time_limit=2, time_limit=60)
@@ -60,8 +73,9 @@ def down_smtp():
     server.__exit__()
 
 
+@pytest.mark.parametrize("kind", KINDS)
 def test_an_smtp_outage_of_15_minutes_delays_the_e_mail_but_does_not_fail_it(
-    live, tmp_path, down_smtp, mentorship, mentee, mentor
+    live, tmp_path, down_smtp, mentorship, mentee, mentor, kind
 ):
     """With the default retry settings on a scale of a second for a minute:
     before, the e-mail was tried after 1, 2, 4 and 8 minutes and failed at
@@ -78,9 +92,9 @@ def test_an_smtp_outage_of_15_minutes_delays_the_e_mail_but_does_not_fail_it(
     try:
         runner.worker()
         runner.beat()
-        mail_enqueue(recipient=mentee, kind=ProgramMail.PAIR_NOTICE, mentorship=mentorship)
-        mail_enqueue(recipient=mentor, kind=ProgramMail.PAIR_NOTICE, mentorship=mentorship)
-        rows = OutgoingMail.objects.filter(kind=ProgramMail.PAIR_NOTICE)
+        _mail(kind, mentorship, mentee)
+        _mail(kind, mentorship, mentor)
+        rows = OutgoingMail.objects.filter(kind=kind)
         wait_until(lambda: all(r.attempts >= 5 and r.status != MailStatus.SENDING for r in rows.all()), "five tries")
         assert {r.last_error.split("(")[0] for r in rows.all()} == {"ConnectionRefusedError"}
         with down_smtp:  # 15 minutes later, the relay is back

@@ -31,3 +31,20 @@ def link_in(row):
     body = mail_render(row).body
     url = re.search(r"https?://\S+/uppfoljning/svar/\S+/", body).group(0)
     return "/" + url.split("/", 3)[3]
+
+
+def survey_mail(mentorship, person, kind="survey_invitation"):
+    """One survey e-mail (the invitation or the reminder) to one person of a
+    pair, written as the scan writes it, without a kick."""
+    from outbox.enqueue import mail_enqueue
+    from surveys.models import Invitation, Survey, SurveyKind
+
+    survey, _created = Survey.objects.get_or_create(program=mentorship.program, kind=SurveyKind.CHECKIN)
+    now = timezone.now()
+    invitation, _created = Invitation.objects.get_or_create(
+        survey=survey,
+        mentorship=mentorship,
+        person=person,
+        defaults={"opens_at": now, "closes_at": now + dt.timedelta(days=30)},
+    )
+    return mail_enqueue(recipient=person, kind=kind, mentorship=mentorship, context={"invitation": invitation.pk})
