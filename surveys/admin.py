@@ -14,3 +14,7 @@ class QuestionInline(CoordinatorScopedInline, admin.TabularInline):
     extra = 0
     max_num = MAX_QUESTIONS
     verbose_name_plural = Question._meta.verbose_name_plural
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # A sixth question is refused with a message, not dropped unseen.
+        return super().get_formset(request, obj, validate_max=True, **kwargs)

@@ -98,13 +98,20 @@ def survey_results(program: Program) -> list[SurveyResults]:
         asked[survey_id] += 1
         answered[survey_id] += int(has_answered)
     rows = Answer.objects.filter(survey_id__in=ids).values(
-        "survey_id", "value", "frequency", "recommend", "best", "better", "extra", "invitation__person__name",
+        "survey_id",
+        "value",
+        "frequency",
+        "recommend",
+        "best",
+        "better",
+        "extra",
+        "invitation__person__name",
         "invitation__person__email",
     )
     by_survey: dict[int, list[dict[str, Any]]] = {}
     # Ordered by the text, never by when: nothing in the order hints at who.
     for row in sorted(rows, key=lambda r: (r["best"], r["better"])):
-        by_survey.setdefault(row["survey_id"], []).append(row)
+        by_survey.setdefault(row["survey_id"], []).append(dict(row))
     for result in results:
         _results_fill(result, by_survey.get(result.survey.pk, []), questions)
         result.asked, result.answered = asked[result.survey.pk], answered[result.survey.pk]
@@ -127,9 +134,7 @@ def _results_fill(result: SurveyResults, rows: list[dict[str, Any]], questions: 
         return
     for r in rows:
         texts = [(_("What has been best?"), r["best"]), (_("What could be better?"), r["better"])]
-        texts += [
-            (q.text, r["extra"].get(str(q.pk), "")) for q in questions if q.answer_type == QuestionType.TEXT
-        ]
+        texts += [(q.text, r["extra"].get(str(q.pk), "")) for q in questions if q.answer_type == QuestionType.TEXT]
         texts = [(label, text) for label, text in texts if isinstance(text, str) and text.strip()]
         if texts:
             name = "" if result.survey.anonymous else (r["invitation__person__name"] or r["invitation__person__email"])
@@ -145,5 +150,7 @@ def report_averages(program: Program, starts: date, ends: date) -> list[tuple[An
         value, recommend = result.scales[0].average, result.scales[1].average
         rows.append((_("%(survey)s: answered / asked") % {"survey": name}, f"{result.answered} / {result.asked}"))
         rows.append((_("%(survey)s: average value (1–5)") % {"survey": name}, "–" if value is None else value))
-        rows.append((_("%(survey)s: average recommendation (0–10)") % {"survey": name}, "–" if recommend is None else recommend))
+        rows.append(
+            (_("%(survey)s: average recommendation (0–10)") % {"survey": name}, "–" if recommend is None else recommend)
+        )
     return rows

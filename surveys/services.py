@@ -142,7 +142,9 @@ def reminders_enqueue(*, now: datetime) -> int:
             opens_at__lte=now - timedelta(days=REMINDER_AFTER_DAYS),
             closes_at__gt=now,
         )
-        .exclude(survey__kind=SurveyKind.CHECKIN, mentorship__status__in=[MentorshipStatus.ENDED, MentorshipStatus.CANCELLED])
+        .exclude(
+            survey__kind=SurveyKind.CHECKIN, mentorship__status__in=[MentorshipStatus.ENDED, MentorshipStatus.CANCELLED]
+        )
         .select_related("person", "mentorship")
     )
     candidates = [(f"survey_reminder:{invitation.pk}", invitation) for invitation in due]

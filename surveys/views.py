@@ -31,7 +31,9 @@ def survey_answer(request, token):
     answer = answer_for(invitation, secret)
     if answer is None and invitation.answered and invitation.survey.anonymous:
         return render(request, "surveys/other_link.html", page, status=409)
-    form = AnswerForm(request.POST if request.method == "POST" else None, questions=questions, initial=AnswerForm.initial_from(answer))
+    form = AnswerForm(
+        request.POST if request.method == "POST" else None, questions=questions, initial=AnswerForm.initial_from(answer)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             answer_save(invitation_id=invitation.pk, secret=secret, data=form.answer_data())

@@ -30,8 +30,10 @@ TASK_ENDED = re.compile(r"outbox\.dispatch_due_mail\[[^\]]+\] (succeeded|raised)
 pytestmark = [pytest.mark.celery, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-# The kinds these faults are tried with: the pair notice, and the surveys'
-# e-mail, whose link is made anew at each rendering (issue 11).
+# The kinds the outage is tried with: the pair notice, and the surveys'
+# e-mail, whose link is made anew at each rendering (issue 11). The soft time
+# limit test stays on one kind: its worker log must hold its own run only,
+# and a second run in the module would find the first one's queued ticks.
 KINDS = [ProgramMail.PAIR_NOTICE, "survey_invitation", "survey_reminder"]
 
 
@@ -41,14 +43,13 @@ def _mail(kind, mentorship, person):
     return survey_mail(mentorship, person, kind)
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_soft_time_limit_during_a_slow_send_is_no_failure_and_no_new_message(live, smtp, mentorship, mentee, kind):
+def test_soft_time_limit_during_a_slow_send_is_no_failure_and_no_new_message(live, smtp, mentorship, mentee):
     """The relay takes the message but confirms it 8 s later; the task's soft
     time limit (2 s for this run) strikes while the dispatcher waits. Before,
     that counted as a failed send: the row was retried and the e-mail went out
     again as a new message. Now the row keeps its lease and, after it, is sent
     again with the same Message-ID, which mail systems drop as a repeat."""
-    row = _mail(kind, mentorship, mentee)  # no kick
+    row = mail_enqueue(recipient=mentee, kind=ProgramMail.PAIR_NOTICE, mentorship=mentorship)  # no kick
     smtp.handler.slow_reply = 8.0
     worker = live.worker("slow")  # a worker of this test: its log holds this run only
     celery_app.send_task("outbox.dispatch_due_mail", soft_time_limit=2, time_limit=60)

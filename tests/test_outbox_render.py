@@ -20,6 +20,7 @@ from sessions.mail_kinds import SessionMail
 from sessions.notifications import agreement_changed_notify, meeting_booked_notify
 from sessions.services import comment_add
 from tests.factories import AgreementFactory, MeetingFactory
+from tests.helpers.surveys import survey_mail
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -42,6 +43,8 @@ def rows_of_every_kind(mentorship, meeting, mentee, mentor, coordinator):
         recipient=coordinator, kind=ProgramMail.COORDINATOR_DIGEST, context={"pairs": [[mentorship.pk, "no_meeting"]]}
     )
     comment_add(meeting=meeting, author=mentor, text="Hemlig-kommentar-e2")
+    for kind in ("survey_invitation", "survey_reminder"):
+        survey_mail(mentorship, mentee, kind)
     allauth_rows_of_every_kind(mentee)
     return OutgoingMail.objects.all()
 

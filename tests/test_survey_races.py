@@ -68,5 +68,7 @@ def test_every_row_of_an_anonymous_survey_carries_the_same_transaction_id(postgr
         invitation_id, secret = _secret(row)
         answer_save(invitation_id=invitation_id, secret=secret, data=DATA)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT DISTINCT xmin::text FROM surveys_invitation UNION SELECT DISTINCT xmin::text FROM surveys_answer")
+        cursor.execute(
+            "SELECT DISTINCT xmin::text FROM surveys_invitation UNION SELECT DISTINCT xmin::text FROM surveys_answer"
+        )
         assert len(cursor.fetchall()) == 1

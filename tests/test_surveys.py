@@ -230,7 +230,11 @@ def test_the_programs_own_questions_are_asked_and_counted(client, coordinator, p
     client.force_login(coordinator)
     html = client.get(reverse("program_surveys", args=[program.pk])).content.decode()
     assert "Hur bra var starten?" in html and "Tack för allt" in html
-    assert client.post(link_in(OutgoingMail.objects.filter(kind="survey_invitation")[3]), {**VALID, f"q{scale.pk}": "9"}).context["form"].errors
+    assert (
+        client.post(link_in(OutgoingMail.objects.filter(kind="survey_invitation")[3]), {**VALID, f"q{scale.pk}": "9"})
+        .context["form"]
+        .errors
+    )
 
 
 # --- anonymity ----------------------------------------------------------------
@@ -248,7 +252,7 @@ def test_anonymous_answers_have_no_link_to_their_people_in_any_table(client, pro
         Survey._meta.db_table,
         Invitation._meta.db_table,
     }
-    assert not any("at" == c.rsplit("_", 1)[-1] or "time" in c or "date" in c for c in columns)
+    assert not any(c.rsplit("_", 1)[-1] == "at" or "time" in c or "date" in c for c in columns)
     assert list(Answer.objects.values_list("invitation_id", flat=True)) == [None, None]
     # No table refers to an answer.
     with connection.cursor() as cursor:
@@ -338,7 +342,9 @@ def test_the_program_page_links_to_the_results(client, coordinator, program):
     ],
 )
 @pytest.mark.parametrize("fmt", ["", "?format=csv", "?format=xlsx"])
-def test_the_results_are_for_the_programs_coordinators_only(request, client_for, program, mentorship, role, status, fmt):
+def test_the_results_are_for_the_programs_coordinators_only(
+    request, client_for, program, mentorship, role, status, fmt
+):
     request.getfixturevalue("coordinator")
     checkin_asked(mentorship)
     user = request.getfixturevalue(role) if role else None
@@ -388,3 +394,31 @@ def test_a_deactivated_person_is_not_mailed(mentorship):
     from outbox.models import NotificationPreferences
 
     assert skip_reason(OutgoingMail.objects.get(pk=row.pk), now=timezone.now(), prefs=NotificationPreferences())
+
+
+def test_the_scan_is_a_beat_task(settings):
+    from mentorskap.celery import app
+
+    app.loader.import_default_modules()
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "surveys.scan_surveys" in tasks and "surveys.scan_surveys" in app.tasks
+
+
+def test_the_coordinator_sets_the_surveys_and_up_to_five_questions_in_the_admin(client_for, coordinator, program):
+    from tests.helpers.admin_forms import change_url, program_form
+
+    client = client_for(coordinator)
+    base = {"name": program.name, "kind": program.kind, "starts_on": program.starts_on}
+    questions = [{"position": n, "text": f"Fråga {n}", "answer_type": "scale"} for n in range(1, 7)]
+    response = client.post(change_url(program), program_form(**base, questions=questions))
+    assert response.status_code == 200 and not Question.objects.exists()  # six are too many
+    data = program_form(**base, questions=questions[:2], survey_checkin_after_days=45, survey_anonymous="")
+    del data["survey_anonymous"]  # an unticked box is not sent
+    response = client.post(change_url(program), data)
+    assert response.status_code == 302
+    program.refresh_from_db()
+    assert (program.survey_checkin_after_days, program.survey_anonymous) == (45, False)
+    assert list(Question.objects.values_list("text", flat=True)) == ["Fråga 1", "Fråga 2"]
+    bad = program_form(**base, survey_checkin_after_days=0, questions=[{"position": 1, "text": "x" * 301}])
+    response = client.post(change_url(program), bad)
+    assert response.status_code == 200 and Question.objects.count() == 2
