@@ -103,8 +103,11 @@ def _invitations_create(pairs: list[Mentorship], kind: str, *, now: datetime) ->
         if pair.program_id not in surveys:
             surveys[pair.program_id] = _survey_for(pair.program, kind)
         survey = surveys[pair.program_id]
-        for person in (pair.mentee, pair.mentor):
-            written += invitation_create(survey=survey, mentorship=pair, person=person, now=now)
+        # Both or neither: the scan finds the pairs not yet asked, so a pair
+        # left with one invitation would never have the other.
+        with transaction.atomic():
+            for person in (pair.mentee, pair.mentor):
+                written += invitation_create(survey=survey, mentorship=pair, person=person, now=now)
     return written
 
 

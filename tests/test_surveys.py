@@ -7,6 +7,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from outbox.models import MailStatus, OutgoingMail
 from outbox.render import mail_render
@@ -422,3 +424,20 @@ def test_the_coordinator_sets_the_surveys_and_up_to_five_questions_in_the_admin(
     bad = program_form(**base, survey_checkin_after_days=0, questions=[{"position": 1, "text": "x" * 301}])
     response = client.post(change_url(program), bad)
     assert response.status_code == 200 and Question.objects.count() == 2
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10), max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_nps_is_the_share_of_promoters_minus_detractors(values):
+    from surveys.selectors import nps
+
+    score = nps(values)
+    if not values:
+        assert score is None
+        return
+    assert -100 <= score <= 100
+    promoters = sum(v >= 9 for v in values) / len(values)
+    detractors = sum(v <= 6 for v in values) / len(values)
+    assert abs(score - 100 * (promoters - detractors)) <= 0.5
+    if all(v in (7, 8) for v in values):
+        assert score == 0
