@@ -441,3 +441,16 @@ def test_nps_is_the_share_of_promoters_minus_detractors(values):
     assert abs(score - 100 * (promoters - detractors)) <= 0.5
     if all(v in (7, 8) for v in values):
         assert score == 0
+
+
+def test_the_cron_command_asks_the_due_pairs(mentorship):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    confirmed_days_ago(mentorship, 30)
+    out = StringIO()
+    call_command("scan_surveys", stdout=out)
+    assert "checkin=2" in out.getvalue()
+    call_command("scan_surveys", stdout=out)
+    assert Invitation.objects.count() == 2
