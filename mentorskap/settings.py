@@ -302,6 +302,7 @@ INSTALLED_APPS = [
     "accounts",
     "programs",
     "sessions.apps.SessionsConfig",
+    "surveys",
 ]
 
 MIDDLEWARE = [
@@ -585,6 +586,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.beat_heartbeat",
         "schedule": MENTORSKAP_DISPATCH_INTERVAL,
         "options": {"expires": MENTORSKAP_DISPATCH_INTERVAL},
+    },
+    # The check-in surveys, evaluations and their reminders that are due.
+    "scan-surveys": {
+        "task": "surveys.scan_surveys",
+        "schedule": env_float("MENTORSKAP_NUDGE_INTERVAL", default=3600.0, minimum=1),
     },
 }
 

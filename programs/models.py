@@ -86,6 +86,24 @@ class Program(models.Model):
             "a record is valid for one year from the extract's date."
         ),
     )
+    # Follow-up surveys (the surveys app): a check-in some days after the
+    # agreement is confirmed, the evaluation when a pair has ended. With
+    # db_default: the release still serving inserts programs without them.
+    survey_checkin = models.BooleanField(_("check-in survey"), default=True, db_default=True)
+    survey_checkin_after_days = models.PositiveSmallIntegerField(
+        _("check-in survey after (days)"),
+        default=30,
+        db_default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Days after the pair has confirmed its agreement."),
+    )
+    survey_evaluation = models.BooleanField(_("evaluation when a pair ends"), default=True, db_default=True)
+    survey_anonymous = models.BooleanField(
+        _("anonymous answers"),
+        default=True,
+        db_default=True,
+        help_text=_("Anonymous: nobody can see who answered what. Otherwise the answers carry the person's name."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

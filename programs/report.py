@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
 from mentorskap.localtime import LOCAL_TZ, local_date
 
+from .contributions import report_sections
 from .models import DEFAULT_MEETING_LENGTH, Mentorship, MentorshipStatus, Program, ProgramKind
 from .selectors import held_meetings
 
@@ -32,6 +33,8 @@ class Report:
     months: list[dict[str, Any]] = field(default_factory=list)
     associations: list[dict[str, Any]] = field(default_factory=list)
     pairs: list[dict[str, Any]] = field(default_factory=list)
+    # (label, value) rows that other apps add (the surveys' averages).
+    extra: list[tuple[Any, Any]] = field(default_factory=list)
 
 
 def report_period_default(program: Program, *, today: date) -> tuple[date, date]:
@@ -56,6 +59,7 @@ def program_report(program: Program, *, starts: date, ends: date, now: datetime,
         report.associations = _by_association(in_period, starts=starts, ends=ends, now=now)
     if with_names:
         report.pairs = _pairs_named(in_period, starts=starts, ends=ends, now=now)
+    report.extra = report_sections(program, starts, ends)
     return report
 
 

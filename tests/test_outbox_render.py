@@ -21,6 +21,7 @@ from sessions.mail_kinds import SessionMail
 from sessions.notifications import agreement_changed_notify, meeting_booked_notify
 from sessions.services import comment_add
 from tests.factories import AgreementFactory, MeetingFactory
+from tests.helpers.surveys import survey_mail
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -51,6 +52,8 @@ def rows_of_every_kind(mentorship, meeting, mentee, mentor, coordinator):
         kind=ProgramMail.BACKGROUND_CHECK_EXPIRING,
         context={"check": check.pk, "extract_date": "2026-03-01", "pair": mentorship.pk},
     )
+    for kind in ("survey_invitation", "survey_reminder"):
+        survey_mail(mentorship, mentee, kind)
     allauth_rows_of_every_kind(mentee)
     return OutgoingMail.objects.all()
 

@@ -53,6 +53,11 @@ class MentorshipInline(CoordinatorScopedInline, admin.TabularInline):
         return super().get_queryset(request).select_related("program", "mentor", "mentee")
 
 
+# Inlines that apps above this one add to the program's page (the surveys
+# app adds the program's own questions), filled in their AppConfig.ready().
+PROGRAM_INLINES: list[type] = []
+
+
 @admin.register(Program)
 class ProgramAdmin(FocusAreaCheckboxesMixin, CoordinatorScopedAdmin):
     program_lookup = "id"
@@ -74,7 +79,20 @@ class ProgramAdmin(FocusAreaCheckboxesMixin, CoordinatorScopedAdmin):
             },
         ),
         (_("Extract from the police's register"), {"fields": ["requires_background_check"]}),
+        (
+            _("Follow-up surveys"),
+            {
+                "fields": [
+                    ("survey_checkin", "survey_checkin_after_days"),
+                    "survey_evaluation",
+                    "survey_anonymous",
+                ]
+            },
+        ),
     ]
+
+    def get_inlines(self, request, obj):
+        return [*PROGRAM_INLINES, *super().get_inlines(request, obj)]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_pair_count=Count("mentorships"))

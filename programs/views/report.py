@@ -65,6 +65,7 @@ def summary_rows(report):
         [_("Hours of meetings"), report.hours],
         [_("Mentees"), report.mentees],
         [_("Mentors"), report.mentors],
+        *[[label, value] for label, value in report.extra],
     ]
 
 

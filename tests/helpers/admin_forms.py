@@ -12,12 +12,17 @@ PROGRAM_SETTINGS = {
     "booking_nudge_max": 3,
     "stalled_after_weeks": 6,
     "agreement_due_weeks": 3,
+    "survey_checkin": "on",
+    "survey_checkin_after_days": 30,
+    "survey_evaluation": "on",
+    "survey_anonymous": "on",
 }
 
 
-def program_form(*, name, kind, starts_on, pairs=(), **extra):
+def program_form(*, name, kind, starts_on, pairs=(), questions=(), **extra):
     """The add/change form of a program, with one inline row per pair in
-    `pairs` (each a dict of the row's fields, including "id")."""
+    `pairs` (each a dict of the row's fields, including "id") and one per
+    new survey question in `questions` (dicts of position, text, answer_type)."""
     data = {
         "name": name,
         "kind": kind,
@@ -27,10 +32,16 @@ def program_form(*, name, kind, starts_on, pairs=(), **extra):
         "mentorships-INITIAL_FORMS": len(pairs),
         "mentorships-MIN_NUM_FORMS": 0,
         "mentorships-MAX_NUM_FORMS": 1000,
+        "survey_questions-TOTAL_FORMS": len(questions),
+        "survey_questions-INITIAL_FORMS": 0,
+        "survey_questions-MIN_NUM_FORMS": 0,
+        "survey_questions-MAX_NUM_FORMS": 5,
         "_save": "Save",
     }
     for index, row in enumerate(pairs):
         data.update({f"mentorships-{index}-{field}": value for field, value in row.items()})
+    for index, row in enumerate(questions):
+        data.update({f"survey_questions-{index}-{field}": value for field, value in row.items()})
     data.update(extra)
     return data
 
