@@ -1,7 +1,8 @@
 """Pairs: set up by e-mail, people invited, listed with their progress."""
 
 from django.contrib import admin, messages
-from django.db.models import Count, Min, OuterRef, Q
+from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +53,9 @@ class MentorshipAdmin(
     list_display_links = ["mentee"]
     search_fields = ["mentor__name", "mentor__email", "mentee__name", "mentee__email"]
     list_select_related = ["program", "mentor", "mentee", "agreement"]
+    # The filtered count is enough: counting every pair the coordinator may see
+    # as well is a second count over the whole table on every view.
+    show_full_result_count = False
     readonly_fields = ["public_id", "created_at"]
     change_list_template = "admin/programs/mentorship/change_list.html"
     change_form_template = "admin/programs/mentorship/change_form.html"
@@ -62,16 +66,31 @@ class MentorshipAdmin(
         (None, {"fields": ["program", "focus_areas", "status", ("starts_on", "ends_on")]}),
     ]
 
+    def get_ordering(self, request):
+        # Filtered by one program, the model's order (program, newest first)
+        # is newest first: said without the program, the database walks the
+        # index mentorship_program_newest instead of joining and sorting
+        # every pair of the program for the page's 100.
+        if "program__id__exact" in request.GET:
+            return ["-created_at", "-id"]
+        return super().get_ordering(request)
+
     def get_queryset(self, request):
+        # Each count is a subquery on the pair's own meetings, not a join
+        # grouped over every pair: the database then reads the meetings of
+        # the page's 100 rows only (at 10,000 pairs: not all 50,000).
+        now = timezone.now()
+        meetings = Mentorship.meetings.rel.related_model.objects.filter(mentorship=OuterRef("pk")).order_by()
+        held = meetings.filter(held_meetings(now=now, prefix="")).values("mentorship")
+        ahead = meetings.filter(status="booked", starts_at__gte=now).values("mentorship")
         return (
             super()
             .get_queryset(request)
             .annotate(
-                _meetings_held=Count("meetings", filter=held_meetings(now=timezone.now())),
-                _next_meeting=Min(
-                    "meetings__starts_at",
-                    filter=Q(meetings__status="booked", meetings__starts_at__gte=timezone.now()),
+                _meetings_held=Coalesce(
+                    Subquery(held.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
                 ),
+                _next_meeting=Subquery(ahead.annotate(first=Min("starts_at")).values("first")),
                 # The coordinator sees whose e-mail bounced, on the pairs they see.
                 _mentee_bounce=mail_bounce_answer(mentorship=OuterRef("pk"), recipient=OuterRef("mentee_id")),
                 _mentor_bounce=mail_bounce_answer(mentorship=OuterRef("pk"), recipient=OuterRef("mentor_id")),
