@@ -16,3 +16,7 @@ class ProgramsConfig(AppConfig):
         from .pair_parts import pair_parts_register
 
         pair_parts_register(Invitation, OutgoingMail)
+        # The program's cached figures follow every write to its pairs.
+        from .figures import figures_connect
+
+        figures_connect()

@@ -16,6 +16,7 @@ from accounts.selectors import invitation_states, not_registered
 from mentorskap.localtime import LOCAL_TZ, local_date
 
 from .checkins import checkin_due_filter, next_checkin_due, with_checkins
+from .figures import figure_cached
 from .models import FocusArea, MeetingStatus, Mentorship, MentorshipStatus, Organisation, Program
 from .selectors import held_meetings, stall_reason, stalled_filter, with_meeting_dates
 
@@ -186,7 +187,17 @@ def _describe(pairs: Any, *, now: datetime) -> None:
 
 
 def program_counts(program: Program, *, now: datetime) -> dict[str, Any]:
-    """The figures at the top of the program page, from aggregate queries."""
+    """The figures at the top of the program page, from aggregate queries,
+    kept in the shared cache (programs.figures)."""
+    counts = figure_cached(program.pk, "counts", now, lambda: _program_counts(program, now=now))
+    by_status = counts.pop("by_status")
+    return {
+        "by_status": [(label, by_status.get(value, 0)) for value, label in MentorshipStatus.choices],
+        **counts,
+    }
+
+
+def _program_counts(program: Program, *, now: datetime) -> dict[str, Any]:
     today = local_date(now)
     pairs = program.mentorships.all()
     by_status = dict(pairs.order_by().values_list("status").annotate(n=Count("pk")))
@@ -204,7 +215,7 @@ def program_counts(program: Program, *, now: datetime) -> dict[str, Any]:
     annotated = pairs_annotated(program, now=now)
     people = program.mentorships.values_list("mentee", "mentor")
     return {
-        "by_status": [(label, by_status.get(value, 0)) for value, label in MentorshipStatus.choices],
+        "by_status": by_status,
         "pairs": sum(by_status.values()),
         "confirmed": meetings["confirmed"],
         "held": meetings["held"],
@@ -225,7 +236,11 @@ def program_counts(program: Program, *, now: datetime) -> dict[str, Any]:
 def meetings_per_month(program: Program, *, now: datetime) -> list[dict[str, Any]]:
     """Held meetings by month over the program's life, every month shown
     (an empty month is a 0, not a gap), with each bar's share of the
-    highest month for the chart."""
+    highest month for the chart. Kept in the shared cache (programs.figures)."""
+    return figure_cached(program.pk, "months", now, lambda: _meetings_per_month(program, now=now))
+
+
+def _meetings_per_month(program: Program, *, now: datetime) -> list[dict[str, Any]]:
     rows = (
         program.mentorships.filter(held_meetings(now=now), meetings__starts_at__isnull=False)
         .annotate(month=TruncMonth("meetings__starts_at", tzinfo=LOCAL_TZ))

@@ -17,3 +17,8 @@ class SessionsConfig(AppConfig):
         from .models import Agreement, Meeting
 
         pair_parts_register(Agreement, Meeting)
+        # A meeting or an agreement written changes its program's figures.
+        from programs.figures import figures_watch
+
+        figures_watch(Agreement, "mentorship_id")
+        figures_watch(Meeting, "mentorship_id")
