@@ -12,8 +12,8 @@ above call for their models, as sessions does for meetings and agreements)
 catch saves and deletes; a service that writes with `QuerySet.update()` calls
 `program_figures_changed` itself. Some figures also change as time passes (a
 booked meeting whose time has passed counts as held; a quiet pair becomes
-stalled): every figure is kept at most FIGURES_SECONDS, so it is never more
-than that behind the clock, and its key holds the day it was asked for."""
+stalled): a figure is used for at most FIGURES_SECONDS after the time it was
+computed for, so it is never more than that behind the clock."""
 
 import uuid
 from collections.abc import Callable, Iterable
@@ -23,9 +23,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model, Q
-from django.db.models.signals import post_delete, post_save
-
-from mentorskap.localtime import local_date
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .models import Mentorship
 
@@ -48,6 +46,17 @@ def program_figures_changed(program_ids: Iterable[int | None]) -> None:
         transaction.on_commit(lambda: cache.delete_many(keys))
 
 
+def figures_reset() -> int:
+    """Every program's figures computed afresh (`manage.py
+    program_figures_reset`, after a write the signals cannot see, such as
+    SQL by hand). Returns how many programs."""
+    from .models import Program
+
+    ids = list(Program.objects.values_list("pk", flat=True))
+    cache.delete_many([_version_key(pk) for pk in ids])
+    return len(ids)
+
+
 def pairs_figures_changed(pair_ids: Iterable[int | None]) -> None:
     """As `program_figures_changed`, for the programs of these pairs."""
     ids = {pk for pk in pair_ids if pk is not None}
@@ -66,15 +75,18 @@ def figures_cached(program_ids: list[int], name: str, now: datetime, compute: Ca
     if fresh:
         cache.set_many(fresh, None)
         versions.update(fresh)
-    # The day too: a figure asked for on another day is computed afresh.
-    day = local_date(now).isoformat()
-    keys = {pk: f"{_PREFIX}:{pk}:{versions[_version_key(pk)]}:{day}:{name}" for pk in program_ids}
+    keys = {pk: f"{_PREFIX}:{pk}:{versions[_version_key(pk)]}:{name}" for pk in program_ids}
     found = cache.get_many(list(keys.values()))
-    figures = {pk: found[key] for pk, key in keys.items() if key in found}
+    # Each figure is kept with the time it was computed for: one asked for
+    # FIGURES_SECONDS later (or earlier) by the caller's clock is computed afresh.
+    at = now.timestamp()
+    figures = {
+        pk: found[key][1] for pk, key in keys.items() if key in found and 0 <= at - found[key][0] < FIGURES_SECONDS
+    }
     missing = [pk for pk in program_ids if pk not in figures]
     if missing:
         computed = compute(missing)
-        cache.set_many({keys[pk]: computed[pk] for pk in missing}, FIGURES_SECONDS)
+        cache.set_many({keys[pk]: (at, computed[pk]) for pk in missing}, FIGURES_SECONDS)
         figures.update(computed)
     return figures
 
@@ -102,8 +114,12 @@ def figures_watch(model: type[Model], pair_field: str) -> None:
     post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"figures-delete:{model._meta.label}")
 
 
-def _pair_changed(sender: Any, instance: Mentorship, **kwargs: Any) -> None:
-    program_figures_changed([instance.program_id])
+def _pair_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    # m2m_changed may come from the other side: a focus area's pairs changed.
+    if isinstance(instance, Mentorship):
+        program_figures_changed([instance.program_id])
+    elif kwargs.get("pk_set"):
+        pairs_figures_changed(kwargs["pk_set"])
 
 
 def _program_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -126,6 +142,7 @@ def figures_connect() -> None:
 
     post_save.connect(_pair_changed, sender=Mentorship, dispatch_uid="figures:pair")
     post_delete.connect(_pair_changed, sender=Mentorship, dispatch_uid="figures-delete:pair")
+    m2m_changed.connect(_pair_changed, sender=Mentorship.focus_areas.through, dispatch_uid="figures:focus")
     post_save.connect(_program_changed, sender=Program, dispatch_uid="figures:program")
     post_save.connect(_person_changed, sender=get_user_model(), dispatch_uid="figures:person")
     figures_watch(CheckIn, "mentorship_id")

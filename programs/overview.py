@@ -64,17 +64,26 @@ class PairFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, program: Program, now: datetime, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All statuses")), *MentorshipStatus.choices]
-        self.fields["focus"].queryset = FocusArea.objects.filter(pk__in=program.mentorships.values("focus_areas"))
-        sides = program.mentorships.values_list("mentor_organisation", "mentee_organisation")
-        self.fields["association"].queryset = Organisation.objects.filter(
-            Q(pk__in=sides.values("mentor_organisation")) | Q(pk__in=sides.values("mentee_organisation"))
-        )
+        # Which focus areas and associations the program's pairs have: a scan of
+        # every pair, kept with the program's figures (programs.figures).
+        focus, associations = figure_cached(program.pk, "choices", now, lambda: _choices(program))
+        self.fields["focus"].queryset = FocusArea.objects.filter(pk__in=focus)
+        self.fields["association"].queryset = Organisation.objects.filter(pk__in=associations)
 
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())
+
+
+def _choices(program: Program) -> tuple[list[int], list[int]]:
+    focus = FocusArea.objects.filter(pk__in=program.mentorships.values("focus_areas")).values_list("pk", flat=True)
+    sides = program.mentorships.values_list("mentor_organisation", "mentee_organisation")
+    associations = Organisation.objects.filter(
+        Q(pk__in=sides.values("mentor_organisation")) | Q(pk__in=sides.values("mentee_organisation"))
+    ).values_list("pk", flat=True)
+    return list(focus), list(associations)
 
 
 def pairs_annotated(program: Program, *, now: datetime) -> QuerySet[Mentorship]:
