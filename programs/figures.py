@@ -64,7 +64,9 @@ def pairs_figures_changed(pair_ids: Iterable[int | None]) -> None:
         program_figures_changed(Mentorship.objects.filter(pk__in=ids).values_list("program_id", flat=True))
 
 
-def figures_cached(program_ids: list[int], name: str, now: datetime, compute: Callable[[list[int]], dict[int, Any]]) -> dict[int, Any]:
+def figures_cached(
+    program_ids: list[int], name: str, now: datetime, compute: Callable[[list[int]], dict[int, Any]]
+) -> dict[int, Any]:
     """The figure `name` of each program, from the cache where it is kept
     and current; `compute(ids)` gives those missing, by program id."""
     versions = cache.get_many([_version_key(pk) for pk in program_ids])

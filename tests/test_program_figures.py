@@ -50,7 +50,9 @@ def truth(program, coordinator, now):
 def pair(program, mentee, mentor):
     pair = MentorshipFactory(program=program, mentee=mentee, mentor=mentor)
     AgreementFactory(mentorship=pair)
-    MeetingFactory(mentorship=pair, number=1, status=MeetingStatus.HELD, starts_at=timezone.now() - dt.timedelta(days=9))
+    MeetingFactory(
+        mentorship=pair, number=1, status=MeetingStatus.HELD, starts_at=timezone.now() - dt.timedelta(days=9)
+    )
     return pair
 
 
@@ -78,7 +80,9 @@ def test_a_view_reads_the_figures_from_the_cache(program, coordinator, pair, dja
 
 def test_booking_a_meeting(program, coordinator, pair):
     after = changes(
-        program, coordinator, lambda: meeting_book(mentorship=pair, starts_at=timezone.now() + dt.timedelta(days=3), ends_at=None)
+        program,
+        coordinator,
+        lambda: meeting_book(mentorship=pair, starts_at=timezone.now() + dt.timedelta(days=3), ends_at=None),
     )
     assert after["counts"]["booked_ahead"] == 1
 
@@ -177,7 +181,9 @@ def test_time_passing_makes_a_booked_meeting_held_without_a_write(program, coord
     assert after == truth(program, coordinator, later)
 
 
-def test_another_programs_writes_leave_the_figures_kept(program, other_program, coordinator, pair, django_assert_max_num_queries):
+def test_another_programs_writes_leave_the_figures_kept(
+    program, other_program, coordinator, pair, django_assert_max_num_queries
+):
     now = timezone.now()
     program_counts(program, now=now)
     MentorshipFactory(program=other_program)

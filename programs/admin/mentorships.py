@@ -1,7 +1,7 @@
 """Pairs: set up by e-mail, people invited, listed with their progress."""
 
 from django.contrib import admin, messages
-from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import Truncator
