@@ -11,7 +11,7 @@ from accounts.models import User
 from accounts.services import invitation_create, is_registered
 from outbox.enqueue import dispatch_after_commit, mail_enqueue
 
-from .figures import program_figures_changed
+from .figures import figures_reset, program_figures_changed
 from .mail_kinds import ProgramMail
 from .models import CheckIn, FocusArea, Mentorship, MentorshipStatus, Organisation, Program
 
@@ -129,8 +129,10 @@ def mentorships_end_when_due(*, today: date) -> int:
     takes effect within the hour."""
     due = Q(ends_on__lt=today) | Q(program__ends_on__lt=today)
     open_pairs = Mentorship.objects.filter(status__in=[MentorshipStatus.INVITED, MentorshipStatus.ACTIVE])
-    program_figures_changed(open_pairs.filter(due).values_list("program_id", flat=True).distinct())
-    return open_pairs.filter(due).update(status=MentorshipStatus.ENDED)
+    ended = open_pairs.filter(due).update(status=MentorshipStatus.ENDED)
+    if ended:  # seldom: every program's figures afresh, rather than a query each hour
+        figures_reset()
+    return ended
 
 
 def checkin_record(

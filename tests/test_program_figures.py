@@ -213,3 +213,12 @@ def test_the_program_page_shows_the_new_figures_after_a_booking(client_for, coor
     assert client.get(url).context["counts"]["booked_ahead"] == 0
     meeting_book(mentorship=pair, starts_at=timezone.now() + dt.timedelta(days=2), ends_at=None)
     assert client.get(url).context["counts"]["booked_ahead"] == 1
+
+
+def test_pairs_ended_by_the_hourly_scan(program, coordinator, pair):
+    from programs.services import mentorships_end_when_due
+
+    pair.ends_on = timezone.localdate() - dt.timedelta(days=1)
+    pair.save()
+    after = changes(program, coordinator, lambda: mentorships_end_when_due(today=timezone.localdate()))
+    assert dict(after["counts"]["by_status"])["Avslutad"] == 1
