@@ -105,6 +105,11 @@ def figures_watch(model: type[Model], pair_field: str) -> None:
     relation = pair_field.removesuffix("_id")
 
     def changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+        origin = kwargs.get("origin")
+        if origin is not None and origin is not instance and getattr(origin, "model", None) is not sender:
+            # Deleted with its pair (or the pair's person): the pair's own
+            # signal renews the program, without a query for each meeting.
+            return
         # The pair is often loaded already (meeting.mentorship): no query then.
         pair = instance._state.fields_cache.get(relation)
         if pair is not None:

@@ -222,3 +222,14 @@ def test_pairs_ended_by_the_hourly_scan(program, coordinator, pair):
     pair.save()
     after = changes(program, coordinator, lambda: mentorships_end_when_due(today=timezone.localdate()))
     assert dict(after["counts"]["by_status"])["Avslutad"] == 1
+
+
+def test_a_pair_deleted_with_its_meetings(program, coordinator, pair):
+    for number in range(2, 8):
+        MeetingFactory(mentorship=pair, number=number, starts_at=timezone.now() - dt.timedelta(days=number))
+    changes(program, coordinator, lambda: pair.delete())
+
+
+def test_a_meeting_deleted_alone(program, coordinator, pair):
+    meeting = MeetingFactory(mentorship=pair, number=2, starts_at=timezone.now() - dt.timedelta(days=2))
+    changes(program, coordinator, lambda: Meeting.objects.get(pk=meeting.pk).delete())
