@@ -57,9 +57,6 @@ class MentorshipAdmin(
     list_display_links = ["mentee"]
     search_fields = ["mentor__name", "mentor__email", "mentee__name", "mentee__email"]
     list_select_related = ["program", "mentor", "mentee", "agreement"]
-    # The filtered count is enough: counting every pair the coordinator may see
-    # as well is a second count over the whole table on every view.
-    show_full_result_count = False
     readonly_fields = ["public_id", "created_at"]
     change_list_template = "admin/programs/mentorship/change_list.html"
     change_form_template = "admin/programs/mentorship/change_form.html"
