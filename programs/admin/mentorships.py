@@ -26,7 +26,6 @@ from .pair_form import MentorshipAdminForm
 from .pair_import import PairImportAdminMixin
 from .pair_invitations import PairInvitationsAdminMixin
 
-
 # Django's own words for the row's checkbox, translated by Django's catalogue
 # (a name, not a literal, so that makemessages leaves them to Django).
 DJANGO_CHECKBOX_LABEL = "Select this object for an action - {}"
