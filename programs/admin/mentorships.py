@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db.models import Count, IntegerField, Min, OuterRef, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, IntegerField, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import format_html
@@ -60,7 +60,9 @@ class MentorshipAdmin(
     ]
     list_display_links = ["mentee"]
     search_fields = ["mentor__name", "mentor__email", "mentee__name", "mentee__email"]
-    list_select_related = ["program", "mentor", "mentee", "agreement"]
+    # Not the agreement: its texts are read for no column (agreement_confirmed
+    # is an annotation below).
+    list_select_related = ["program", "mentor", "mentee"]
     readonly_fields = ["public_id", "created_at"]
     change_list_template = "admin/programs/mentorship/change_list.html"
     change_form_template = "admin/programs/mentorship/change_form.html"
@@ -109,6 +111,10 @@ class MentorshipAdmin(
                     Subquery(held.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
                 ),
                 _next_meeting=Subquery(ahead.annotate(first=Min("starts_at")).values("first")),
+                _agreement_confirmed=ExpressionWrapper(
+                    Q(agreement__mentee_confirmed_at__isnull=False, agreement__mentor_confirmed_at__isnull=False),
+                    output_field=BooleanField(),
+                ),
                 # The coordinator sees whose e-mail bounced, on the pairs they see.
                 _mentee_bounce=mail_bounce_answer(mentorship=OuterRef("pk"), recipient=OuterRef("mentee_id")),
                 _mentor_bounce=mail_bounce_answer(mentorship=OuterRef("pk"), recipient=OuterRef("mentor_id")),
@@ -133,8 +139,7 @@ class MentorshipAdmin(
 
     @admin.display(description=_("agreement confirmed"), boolean=True)
     def agreement_confirmed(self, obj):
-        agreement = getattr(obj, "agreement", None)
-        return bool(agreement and agreement.is_confirmed)
+        return bool(obj._agreement_confirmed)
 
     @admin.display(description=_("meetings held"), ordering="_meetings_held")
     def meetings_held(self, obj):
