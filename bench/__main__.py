@@ -195,12 +195,12 @@ def bench_scan(trivial):
             """
             INSERT INTO mentoring_sessions_outgoingmail
               (recipient_id, kind, mentorship_id, meeting_id, meeting_sequence, context, due_at, status,
-               attempts, last_error, created_at, sent_at)
+               attempts, last_error, created_at, sent_at, to_address)
             SELECT ms.mentee_id, 'meeting_reminder', m.mentorship_id, m.id, 0, '{"lead": "hours:2"}'::jsonb,
                    m.starts_at - interval '2 hours',
                    CASE WHEN m.starts_at < now() THEN 'sent' ELSE 'pending' END,
                    CASE WHEN m.starts_at < now() THEN 1 ELSE 0 END, '', now(),
-                   CASE WHEN m.starts_at < now() THEN m.starts_at - interval '2 hours' END
+                   CASE WHEN m.starts_at < now() THEN m.starts_at - interval '2 hours' END, ''
             FROM mentoring_sessions_meeting m JOIN programs_mentorship ms ON ms.id = m.mentorship_id
             WHERE ms.program_id = %(program)s
             """,

@@ -68,7 +68,8 @@ def served(db, secret_key):
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=BASE_DIR, check=True
     )
-    port = free_port()
+    # BENCH_PORT: a fixed port (e.g. one of a range given to you on a shared machine).
+    port = int(os.environ.get("BENCH_PORT") or free_port())
     LOG.parent.mkdir(exist_ok=True)
     with LOG.open("w") as log:
         server = subprocess.Popen(

@@ -710,4 +710,15 @@ if EMAIL_SERVICE:
 # /readyz fails when an e-mail is this many seconds past its due time.
 MENTORSKAP_READY_MAIL_LATE_SECONDS = env_int("MENTORSKAP_READY_MAIL_LATE_SECONDS", default=600, minimum=1)
 
+# --- speed (issue 10): sessions read from the shared cache -------------------
+# In production each session is kept in the shared cache as well as in the
+# database ("cached_db"): a logged-in page view reads it from the cache, not
+# PostgreSQL. It is still written to the database (when it changes, or every
+# few minutes: accounts/session_activity.py), so emptying the cache logs
+# nobody out, and deleting a session (logout, "Mina inloggningar") deletes it
+# from both. The cache is a shared one whenever DEBUG is off (see CACHE_URL).
+if not DEBUG:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# --- end speed ----------------------------------------------------------------
+
 _refuse_unknown_names("MENTORSKAP_")

@@ -23,3 +23,7 @@ class ProgramsConfig(AppConfig):
         track(Program, m2m_fields=("coordinators", "focus_areas"), scope=lambda program: (program.pk, None))
         track(Mentorship, m2m_fields=("focus_areas",), scope=lambda pair: (pair.program_id, pair.pk))
         track(BackgroundCheck, never_stored=("expiry_notice_sent_at",))
+        # The program's cached figures follow every write to its pairs.
+        from .figures import figures_connect
+
+        figures_connect()

@@ -16,6 +16,7 @@ from accounts.selectors import invitation_states, not_registered
 from mentorskap.localtime import LOCAL_TZ, local_date
 
 from .checkins import checkin_due_filter, next_checkin_due, with_checkins
+from .figures import figure_cached
 from .models import FocusArea, MeetingStatus, Mentorship, MentorshipStatus, Organisation, Program
 from .selectors import held_meetings, stall_reason, stalled_filter, with_meeting_dates
 
@@ -63,17 +64,26 @@ class PairFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, program: Program, now: datetime, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All statuses")), *MentorshipStatus.choices]
-        self.fields["focus"].queryset = FocusArea.objects.filter(pk__in=program.mentorships.values("focus_areas"))
-        sides = program.mentorships.values_list("mentor_organisation", "mentee_organisation")
-        self.fields["association"].queryset = Organisation.objects.filter(
-            Q(pk__in=sides.values("mentor_organisation")) | Q(pk__in=sides.values("mentee_organisation"))
-        )
+        # Which focus areas and associations the program's pairs have: a scan of
+        # every pair, kept with the program's figures (programs.figures).
+        focus, associations = figure_cached(program.pk, "choices", now, lambda: _choices(program))
+        self.fields["focus"].queryset = FocusArea.objects.filter(pk__in=focus)
+        self.fields["association"].queryset = Organisation.objects.filter(pk__in=associations)
 
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())
+
+
+def _choices(program: Program) -> tuple[list[int], list[int]]:
+    focus = FocusArea.objects.filter(pk__in=program.mentorships.values("focus_areas")).values_list("pk", flat=True)
+    sides = program.mentorships.values_list("mentor_organisation", "mentee_organisation")
+    associations = Organisation.objects.filter(
+        Q(pk__in=sides.values("mentor_organisation")) | Q(pk__in=sides.values("mentee_organisation"))
+    ).values_list("pk", flat=True)
+    return list(focus), list(associations)
 
 
 def pairs_annotated(program: Program, *, now: datetime) -> QuerySet[Mentorship]:
@@ -186,7 +196,17 @@ def _describe(pairs: Any, *, now: datetime) -> None:
 
 
 def program_counts(program: Program, *, now: datetime) -> dict[str, Any]:
-    """The figures at the top of the program page, from aggregate queries."""
+    """The figures at the top of the program page, from aggregate queries,
+    kept in the shared cache (programs.figures)."""
+    counts = figure_cached(program.pk, "counts", now, lambda: _program_counts(program, now=now))
+    by_status = counts.pop("by_status")
+    return {
+        "by_status": [(label, by_status.get(value, 0)) for value, label in MentorshipStatus.choices],
+        **counts,
+    }
+
+
+def _program_counts(program: Program, *, now: datetime) -> dict[str, Any]:
     today = local_date(now)
     pairs = program.mentorships.all()
     by_status = dict(pairs.order_by().values_list("status").annotate(n=Count("pk")))
@@ -204,7 +224,7 @@ def program_counts(program: Program, *, now: datetime) -> dict[str, Any]:
     annotated = pairs_annotated(program, now=now)
     people = program.mentorships.values_list("mentee", "mentor")
     return {
-        "by_status": [(label, by_status.get(value, 0)) for value, label in MentorshipStatus.choices],
+        "by_status": by_status,
         "pairs": sum(by_status.values()),
         "confirmed": meetings["confirmed"],
         "held": meetings["held"],
@@ -225,7 +245,11 @@ def program_counts(program: Program, *, now: datetime) -> dict[str, Any]:
 def meetings_per_month(program: Program, *, now: datetime) -> list[dict[str, Any]]:
     """Held meetings by month over the program's life, every month shown
     (an empty month is a 0, not a gap), with each bar's share of the
-    highest month for the chart."""
+    highest month for the chart. Kept in the shared cache (programs.figures)."""
+    return figure_cached(program.pk, "months", now, lambda: _meetings_per_month(program, now=now))
+
+
+def _meetings_per_month(program: Program, *, now: datetime) -> list[dict[str, Any]]:
     rows = (
         program.mentorships.filter(held_meetings(now=now), meetings__starts_at__isnull=False)
         .annotate(month=TruncMonth("meetings__starts_at", tzinfo=LOCAL_TZ))

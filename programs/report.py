@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from mentorskap.localtime import LOCAL_TZ, local_date
 
 from .contributions import report_sections
+from .figures import figure_cached
 from .models import DEFAULT_MEETING_LENGTH, Mentorship, MentorshipStatus, Program, ProgramKind
 from .selectors import held_meetings
 
@@ -42,7 +43,20 @@ def report_period_default(program: Program, *, today: date) -> tuple[date, date]
 
 
 def program_report(program: Program, *, starts: date, ends: date, now: datetime, with_names: bool) -> Report:
-    """The report for the period [starts, ends], both days included."""
+    """The report for the period [starts, ends], both days included. Without
+    names it is counts only, kept in the shared cache (programs.figures);
+    the names are never put there."""
+    if with_names:
+        return _program_report(program, starts=starts, ends=ends, now=now, with_names=True)
+    name = f"report:{starts.isoformat()}:{ends.isoformat()}"
+    report: Report = figure_cached(
+        program.pk, name, now, lambda: _program_report(program, starts=starts, ends=ends, now=now, with_names=False)
+    )
+    report.program = program
+    return report
+
+
+def _program_report(program: Program, *, starts: date, ends: date, now: datetime, with_names: bool) -> Report:
     report = Report(program=program, starts=starts, ends=ends)
     pairs = _with_start(program.mentorships.all())
     in_period = pairs.filter(started_on__lte=ends).exclude(status__in=CLOSED, ends_on__lt=starts)

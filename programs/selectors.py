@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, TruncDate
 
 from mentorskap.localtime import LOCAL_TZ, local_date
 
+from .figures import figures_cached
 from .models import MeetingStatus, Mentorship, MentorshipStatus, Program
 from .permissions import coordinated_program_ids
 
@@ -106,7 +107,21 @@ def programs_for_coordinator(user: Any, *, now: datetime) -> list[Program]:
     if not user.is_superuser:
         qs = qs.filter(id__in=coordinated_program_ids(user))
     programs = list(qs.order_by("-starts_on", "name"))
-    ids = [program.pk for program in programs]
+    figures = figures_cached([program.pk for program in programs], "dashboard", now, lambda ids: _dashboard(ids, now))
+    for program in programs:
+        count, held = figures[program.pk]
+        # Counts for the template, set on the objects: attributes mypy cannot see.
+        program.pairs_total = sum(count.values())  # type: ignore[attr-defined]
+        program.pairs_active = count[MentorshipStatus.ACTIVE]  # type: ignore[attr-defined]
+        program.pairs_invited = count[MentorshipStatus.INVITED]  # type: ignore[attr-defined]
+        program.pairs_closed = count[MentorshipStatus.ENDED] + count[MentorshipStatus.CANCELLED]  # type: ignore[attr-defined]
+        program.meetings_held = held.get("n", 0)  # type: ignore[attr-defined]
+        program.last_meeting = held.get("last")  # type: ignore[attr-defined]
+    return programs
+
+
+def _dashboard(ids: list[int], now: datetime) -> dict[int, tuple[dict[str, int], dict[str, Any]]]:
+    """Each program's pairs by status and its meetings held (count, latest)."""
     pairs = Mentorship.objects.filter(program_id__in=ids).values_list("program_id", "status").annotate(n=Count("id"))
     by_status = {(program_id, status): n for program_id, status, n in pairs}
     held_filter = held_meetings(now=now)
@@ -116,16 +131,13 @@ def programs_for_coordinator(user: Any, *, now: datetime) -> list[Program]:
         .annotate(n=Count("meetings", filter=held_filter), last=Max("meetings__starts_at", filter=held_filter))
     )
     held = {row["program_id"]: row for row in meetings}
-    for program in programs:
-        count = {status: by_status.get((program.pk, status), 0) for status in MentorshipStatus.values}
-        # Counts for the template, set on the objects: attributes mypy cannot see.
-        program.pairs_total = sum(count.values())  # type: ignore[attr-defined]
-        program.pairs_active = count[MentorshipStatus.ACTIVE]  # type: ignore[attr-defined]
-        program.pairs_invited = count[MentorshipStatus.INVITED]  # type: ignore[attr-defined]
-        program.pairs_closed = count[MentorshipStatus.ENDED] + count[MentorshipStatus.CANCELLED]  # type: ignore[attr-defined]
-        program.meetings_held = held.get(program.pk, {}).get("n", 0)  # type: ignore[attr-defined]
-        program.last_meeting = held.get(program.pk, {}).get("last")  # type: ignore[attr-defined]
-    return programs
+    return {
+        pk: (
+            {status: by_status.get((pk, status), 0) for status in MentorshipStatus.values},
+            {"n": held.get(pk, {}).get("n", 0), "last": held.get(pk, {}).get("last")},
+        )
+        for pk in ids
+    }
 
 
 def digest_pairs(pair_reasons: list[list[Any]]) -> list[dict[str, Any]]:

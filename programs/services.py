@@ -13,6 +13,7 @@ from audit.services import change_record
 from outbox.enqueue import dispatch_after_commit, mail_enqueue
 
 from .background_checks import background_check_missing
+from .figures import figures_reset, program_figures_changed
 from .mail_kinds import ProgramMail
 from .models import BackgroundCheck, CheckIn, FocusArea, Mentorship, MentorshipStatus, Organisation, Program
 from .selectors import journal_started_ids
@@ -126,6 +127,7 @@ def mentorship_activate(mentorship: Mentorship) -> None:
             # An update sends no signal: the audit trail is told here.
             change_record(instance=mentorship, changes={"status": [MentorshipStatus.INVITED, MentorshipStatus.ACTIVE]})
         mentorship.status = MentorshipStatus.ACTIVE
+        program_figures_changed([mentorship.program_id])
 
 
 def mentorships_end_when_due(*, today: date) -> int:
@@ -135,7 +137,10 @@ def mentorships_end_when_due(*, today: date) -> int:
     takes effect within the hour."""
     due = Q(ends_on__lt=today) | Q(program__ends_on__lt=today)
     open_pairs = Mentorship.objects.filter(status__in=[MentorshipStatus.INVITED, MentorshipStatus.ACTIVE])
-    return open_pairs.filter(due).update(status=MentorshipStatus.ENDED)
+    ended = open_pairs.filter(due).update(status=MentorshipStatus.ENDED)
+    if ended:  # seldom: every program's figures afresh, rather than a query each hour
+        figures_reset()
+    return ended
 
 
 def checkin_record(

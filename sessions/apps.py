@@ -33,3 +33,8 @@ class SessionsConfig(AppConfig):
             scope=lambda version: (None, version.agreement.mentorship_id),
         )
         track(Meeting, note_fields=("reflection", "summary"), scope=lambda meeting: (None, meeting.mentorship_id))
+        # A meeting or an agreement written changes its program's figures.
+        from programs.figures import figures_watch
+
+        figures_watch(Agreement, "mentorship_id")
+        figures_watch(Meeting, "mentorship_id")

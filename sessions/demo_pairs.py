@@ -12,6 +12,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from programs.figures import program_figures_changed
 from programs.models import Mentorship, MentorshipStatus
 from sessions.demo_texts import (
     AREAS,
@@ -44,6 +45,8 @@ def demo_pairs_add(*, program, count, meetings_per_pair=5, seed=None):
     pairs = _pairs(program, people, count, rng)
     _agreements(pairs, rng)
     _meetings(pairs, meetings_per_pair, rng)
+    # bulk_create sends no signals: the program's cached figures are renewed here.
+    program_figures_changed([program.pk])
     return pairs
 
 

@@ -216,6 +216,30 @@ def test_pair_changelist_columns(client_for, coordinator, mentorship, journal):
         assert text in html
 
 
+def test_the_pair_list_checkbox_is_djangos_own(client_for, coordinator, mentorship):
+    """MentorshipAdmin writes the row's checkbox out rather than through the
+    widget's template: the same HTML, in both languages."""
+    from django.contrib.admin import ModelAdmin
+
+    admin = client_for(coordinator).get(admin_url(Mentorship)).context["cl"].model_admin
+    mentorship.mentee.name = 'Maja "<b>" Mentee'
+    for language in ("sv", "en"):
+        with translation.override(language):
+            assert admin.action_checkbox(mentorship) == ModelAdmin.action_checkbox(admin, mentorship)
+
+
+def test_one_programs_list_is_newest_first_with_its_counts(client_for, coordinator, program, mentorship, journal):
+    """Filtered by program, the list is read newest first from the index
+    (MentorshipAdmin.get_ordering) with the same counts as unfiltered."""
+    newer = MentorshipFactory(program=program)
+    client = client_for(coordinator)
+    cl = client.get(admin_url(Mentorship) + f"?program__id__exact={program.pk}").context["cl"]
+    assert [p.pk for p in cl.result_list] == [newer.pk, mentorship.pk]
+    assert [cl.model_admin.meetings_held(p) for p in cl.result_list] == [0, 1]
+    everything = client.get(admin_url(Mentorship)).context["cl"]
+    assert [p.pk for p in everything.result_list] == [newer.pk, mentorship.pk]
+
+
 def test_pair_without_agreement_is_not_confirmed(client_for, coordinator, mentorship):
     response = client_for(coordinator).get(admin_url(Mentorship))
     cl = response.context["cl"]

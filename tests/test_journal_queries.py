@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -83,10 +84,23 @@ def test_coordinator_dashboard_query_count_is_fixed(client_for, coordinator, pro
 
     client = client_for(coordinator)
     MentorshipFactory(program=program)
-    few = count_queries(client, reverse("program_dashboard"))
+    url = reverse("program_dashboard")
+    client.get(url)  # the first request of a session records it (usersessions)
+
+    def counts():
+        """A view that computes the figures, and the next, from the cache."""
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            client.get(url)
+        with CaptureQueriesContext(connection) as warm:
+            client.get(url)
+        return len(cold), len(warm)
+
+    few = counts()
+    assert few[1] < few[0]
     for _ in range(20):
         MentorshipFactory(program=program)
-    assert count_queries(client, reverse("program_dashboard")) == few
+    assert counts() == few
 
 
 @pytest.mark.parametrize("role", ["mentor", "coordinator"])

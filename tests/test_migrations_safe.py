@@ -26,6 +26,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import connection, migrations
 from django.db.migrations.loader import MigrationLoader
 
@@ -106,6 +107,9 @@ def problems_of(loader, key, migration):
                     problem = "AlterField makes the column NOT NULL"
         elif isinstance(op, RENAMES_AND_REMOVALS):
             problem = f"{type(op).__name__}: the old release still uses the old name"
+        elif isinstance(op, AddIndexConcurrently):
+            if migration.atomic:
+                problem = "AddIndexConcurrently in an atomic migration (it cannot run in a transaction)"
         elif isinstance(op, INDEX_BUILDS) and not fresh:
             problem = f"{type(op).__name__} on an existing table builds an index under lock"
         elif isinstance(op, migrations.RunPython) and not op.reversible:

@@ -30,7 +30,7 @@ def program_detail(request, pk):
     filtered, searched, sorted and paginated (all in the URL)."""
     program = program_or_404(request, pk)
     now = timezone.now()
-    form = PairFilterForm(request.GET or None, program=program)
+    form = PairFilterForm(request.GET or None, program=program, now=now)
     page = pairs_page(program, form, now=now, number=request.GET.get("page"))
     counts = program_counts(program, now=now)
     months = meetings_per_month(program, now=now)

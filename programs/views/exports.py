@@ -16,7 +16,7 @@ from .access import program_or_404
 def program_pairs_export(request, pk, fmt):
     program = program_or_404(request, pk)
     now = timezone.now()
-    form = PairFilterForm(request.GET or None, program=program)
+    form = PairFilterForm(request.GET or None, program=program, now=now)
     rows = [
         [program.name],
         [_("Selection"), filter_description(form)],

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from programs import permissions
+from programs.figures import program_figures_changed
 from programs.models import FocusArea, Mentorship
 from programs.services import mentorship_activate, mentorship_lock
 
@@ -123,6 +124,7 @@ def _first_meeting_held(mentorship: Mentorship) -> None:
         Meeting.objects.create(mentorship=mentorship, number=1, status=MeetingStatus.HELD)
     elif first.status == MeetingStatus.BOOKED and (first.starts_at is None or first.starts_at <= timezone.now()):
         Meeting.objects.filter(pk=first.pk).update(status=MeetingStatus.HELD)
+        program_figures_changed([mentorship.program_id])
     elif first.status == MeetingStatus.CANCELLED:
         # The booked time was cancelled, yet the pair met and made the
         # agreement: Tillfälle 1 took place, at a time nobody booked here.
@@ -131,6 +133,7 @@ def _first_meeting_held(mentorship: Mentorship) -> None:
         Meeting.objects.filter(pk=first.pk).update(
             status=MeetingStatus.HELD, starts_at=None, ends_at=None, created_at=timezone.now()
         )
+        program_figures_changed([mentorship.program_id])
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 
 from accounts.models import User
+from programs.figures import pairs_figures_changed
 from programs.models import Mentorship
 from programs.services import mentorship_activate, mentorship_lock
 
@@ -72,6 +73,7 @@ def _meeting_set_time(meeting: Meeting, *, starts_at: datetime, ends_at: datetim
         sequence=F("sequence") + 1,
     )
     meeting.refresh_from_db()
+    pairs_figures_changed([meeting.mentorship_id])
 
 
 @transaction.atomic
@@ -95,5 +97,6 @@ def meeting_move(
 def meeting_cancel(*, meeting: Meeting, changed_by: User | None = None) -> Meeting:
     Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.CANCELLED, sequence=F("sequence") + 1)
     meeting.refresh_from_db()
+    pairs_figures_changed([meeting.mentorship_id])
     notifications.meeting_cancelled_notify(meeting=meeting, changed_by=changed_by)
     return meeting
