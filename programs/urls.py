@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/par.xlsx", exports.program_pairs_export, {"fmt": "xlsx"}, name="program_pairs_xlsx"),
     path("<int:pk>/aterrapport/", report.program_report_view, name="program_report"),
     path("par/<uuid:public_id>/", pair.pair_follow_up, name="program_pair"),
+    path("par/<uuid:public_id>/avsluta/", pair.pair_end, name="program_pair_end"),
 ]

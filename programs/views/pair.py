@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods
 from accounts.selectors import invitation_states
 
 from ..checkins import checkin_due_on, checkins_of
-from ..forms import CheckInForm
-from ..services import checkin_record
+from ..forms import CheckInForm, EndForm
+from ..services import EndRefused, checkin_record, mentorship_end
 from .access import coordinated_pair_or_404
 
 
@@ -36,6 +36,7 @@ def pair_follow_up(request, public_id):
             "pair": pair,
             "program": pair.program,
             "form": form,
+            "end_form": EndForm(coordinator=True) if not pair.is_closed else None,
             "checkins": checkins_of(pair),
             "checkin_due": checkin_due_on(pair),
             "mentee_state": states[pair.mentee_id],
@@ -43,3 +44,22 @@ def pair_follow_up(request, public_id):
             "meetings": list(pair.meetings.order_by("number").only("number", "starts_at", "status", "mentorship")),
         },
     )
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def pair_end(request, public_id):
+    """The coordinator ends the pair today, with a reason ("avbrutet" too)."""
+    pair = coordinated_pair_or_404(request, public_id)
+    form = EndForm(request.POST, coordinator=True)
+    if not form.is_valid():
+        messages.error(request, _("Choose a reason for ending the pair."))
+        return redirect("program_pair", public_id=pair.public_id)
+    try:
+        mentorship_end(mentorship=pair, by=request.user, **form.cleaned_data)
+    except EndRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The pair has ended. Both have been told by e-mail."))
+    return redirect("program_pair", public_id=pair.public_id)
