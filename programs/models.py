@@ -60,7 +60,9 @@ class Program(models.Model):
     inactive_after_weeks = models.PositiveSmallIntegerField(
         _("ask whether to go on after (weeks without activity)"),
         default=12,
-        help_text=_("A pair with no meeting for this many weeks gets one e-mail asking whether to go on. 0 turns it off."),
+        help_text=_(
+            "A pair with no meeting for this many weeks gets one e-mail asking whether to go on. 0 turns it off."
+        ),
     )
     # The coordinator's own follow-up of each pair (good practice: twice in
     # the first month, then monthly); see programs.checkins.

@@ -9,10 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentorskap.localtime import local_date
-
 from accounts.models import User
 from accounts.services import invitation_create, is_registered
+from mentorskap.localtime import local_date
 from outbox.enqueue import dispatch_after_commit, mail_enqueue
 
 from .mail_kinds import ProgramMail
@@ -160,7 +159,7 @@ def _locked(mentorship: Mentorship) -> Mentorship:
     return Mentorship.objects.select_related("program", "mentor", "mentee").get(pk=mentorship.pk)
 
 
-def _mail(pair: Mentorship, recipient: User, kind: str, **context) -> None:
+def _mail(pair: Mentorship, recipient: User, kind: str, **context: object) -> None:
     mail_enqueue(recipient=recipient, kind=kind, mentorship=pair, context=context)
     dispatch_after_commit()
 

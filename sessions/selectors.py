@@ -146,9 +146,7 @@ def certificate_for(public_id: UUID | str) -> Mentorship | None:
     program with its coordinators, and `meetings_held` (the program's rule
     of a held meeting, programs.selectors.held_meetings). Two queries."""
     return (
-        Mentorship.objects.select_related(
-            "program", "mentor", "mentee", "mentor_organisation", "mentee_organisation"
-        )
+        Mentorship.objects.select_related("program", "mentor", "mentee", "mentor_organisation", "mentee_organisation")
         .prefetch_related("program__coordinators")
         .annotate(meetings_held=Count("meetings", filter=held_meetings(now=timezone.now())))
         .filter(public_id=public_id)

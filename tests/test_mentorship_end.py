@@ -171,8 +171,15 @@ def certificate_url(pair):
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("mentee", 200), ("mentor", 200), ("coordinator", 404), ("other_coordinator", 404), ("outsider", 404),
-     ("superuser", 404), (None, 302)],
+    [
+        ("mentee", 200),
+        ("mentor", 200),
+        ("coordinator", 404),
+        ("other_coordinator", 404),
+        ("outsider", 404),
+        ("superuser", 404),
+        (None, 302),
+    ],
 )
 def test_who_reaches_the_end_page(request, client_for, mentorship, who, status):
     user = request.getfixturevalue(who) if who else None
@@ -182,8 +189,15 @@ def test_who_reaches_the_end_page(request, client_for, mentorship, who, status):
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("mentee", 200), ("mentor", 200), ("coordinator", 200), ("superuser", 200), ("other_coordinator", 404),
-     ("outsider", 404), (None, 302)],
+    [
+        ("mentee", 200),
+        ("mentor", 200),
+        ("coordinator", 200),
+        ("superuser", 200),
+        ("other_coordinator", 404),
+        ("outsider", 404),
+        (None, 302),
+    ],
 )
 def test_who_sees_the_certificate(request, client_for, mentorship, coordinator, who, status):
     mentorship_end(mentorship=mentorship, by=coordinator, reason=EndReason.GOALS_REACHED)
@@ -197,8 +211,15 @@ def test_no_certificate_before_the_end(client_for, mentorship, mentee):
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("coordinator", 302), ("superuser", 302), ("other_coordinator", 404), ("mentee", 404), ("mentor", 404),
-     ("outsider", 404), (None, 302)],
+    [
+        ("coordinator", 302),
+        ("superuser", 302),
+        ("other_coordinator", 404),
+        ("mentee", 404),
+        ("mentor", 404),
+        ("outsider", 404),
+        (None, 302),
+    ],
 )
 def test_who_may_end_from_the_program_page(request, client_for, mentorship, who, status):
     user = request.getfixturevalue(who) if who else None
@@ -209,7 +230,9 @@ def test_who_may_end_from_the_program_page(request, client_for, mentorship, who,
 
 
 def test_the_pages_propose_and_confirm(client_for, mentorship, mentee, mentor):
-    answer = client_for(mentee).post(end_url(mentorship), {"action": "propose", "reason": "time_over", "note": "Ett år"})
+    answer = client_for(mentee).post(
+        end_url(mentorship), {"action": "propose", "reason": "time_over", "note": "Ett år"}
+    )
     assert answer.status_code == 302
     page = client_for(mentor).get(end_url(mentorship)).content.decode()
     assert "Ett år" in page and 'value="confirm"' in page
@@ -261,14 +284,20 @@ def test_the_certificate_says_who_what_and_how_long(client_for, mentorship, ment
     MeetingFactory(mentorship=mentorship, number=3, starts_at=past, ends_at=None, status=MeetingStatus.CANCELLED)
     mentorship_end(mentorship=mentorship, by=coordinator, reason=EndReason.GOALS_REACHED)
     page = client_for(mentee).get(certificate_url(mentorship)).content.decode()
-    for text in (mentee.display_name, mentorship.mentor.display_name, mentorship.program.name, "Idrottsföreningen Kula",
-                 coordinator.display_name):
+    for text in (
+        mentee.display_name,
+        mentorship.mentor.display_name,
+        mentorship.program.name,
+        "Idrottsföreningen Kula",
+        coordinator.display_name,
+    ):
         assert text in page, text
     assert "<dd>2</dd>" in page
 
 
-def test_the_new_pages_read_a_fixed_number_of_queries(client_for, mentorship, mentee, coordinator,
-                                                     django_assert_max_num_queries):
+def test_the_new_pages_read_a_fixed_number_of_queries(
+    client_for, mentorship, mentee, coordinator, django_assert_max_num_queries
+):
     client = client_for(mentee)
     with django_assert_max_num_queries(13):
         client.get(end_url(mentorship))

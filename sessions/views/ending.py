@@ -56,7 +56,9 @@ def _act(request, mentorship, form):
             if pair.is_closed:
                 messages.success(request, _("You both wanted to end: the mentorship has ended."))
             else:
-                messages.success(request, _("Your proposal is sent. The mentorship ends when the other party confirms."))
+                messages.success(
+                    request, _("Your proposal is sent. The mentorship ends when the other party confirms.")
+                )
         elif action == "confirm":
             mentorship_end_confirm(mentorship=mentorship, by=request.user)
             messages.success(request, _("The mentorship has ended. Thank you for your time together!"))
