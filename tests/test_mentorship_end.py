@@ -363,3 +363,34 @@ def test_two_proposals_at_once_end_the_pair_once(postgres, mentorship, mentee, m
         wait_until_another_session_waits_for_a_lock()
     assert join().status == MentorshipStatus.ENDED
     assert len(rows(ProgramMail.END_PROPOSED)) == 1 and len(rows(ProgramMail.ENDED)) == 1
+
+
+# --- the closing meeting -------------------------------------------------------
+
+
+def test_a_closing_meeting_is_booked_like_any_other_and_asks_the_closing_questions(client_for, mentee, mentorship):
+    AgreementFactory(mentorship=mentorship)
+    MeetingFactory(mentorship=mentorship, number=1, status=MeetingStatus.HELD, starts_at=None, ends_at=None)
+    when = timezone.localtime(timezone.now() + dt.timedelta(days=5))
+    client = client_for(mentee)
+    form = client.get(reverse("meeting_book", args=[mentorship.public_id])).content.decode()
+    assert 'name="closing"' in form
+    answer = client.post(
+        reverse("meeting_book", args=[mentorship.public_id]),
+        {"date": when.date().isoformat(), "start_time": "18:00", "closing": "on"},
+    )
+    assert answer.status_code == 302
+    closing = mentorship.meetings.get(number=2)
+    assert closing.is_closing
+    assert 'name="closing"' not in client.get(reverse("meeting_move", args=[closing.public_id])).content.decode()
+    notes = client.get(reverse("meeting_notes", args=[closing.public_id])).content.decode()
+    assert "vad har du lärt dig" in notes.lower() and "vad tar du med dig" in notes.lower()
+
+
+def test_an_ordinary_booking_is_not_a_closing_meeting(client_for, mentee, mentorship):
+    when = timezone.localtime(timezone.now() + dt.timedelta(days=5))
+    client_for(mentee).post(
+        reverse("meeting_book", args=[mentorship.public_id]),
+        {"date": when.date().isoformat(), "start_time": "18:00", "closing": ""},
+    )
+    assert not mentorship.meetings.get().is_closing
