@@ -394,3 +394,17 @@ def test_an_ordinary_booking_is_not_a_closing_meeting(client_for, mentee, mentor
         {"date": when.date().isoformat(), "start_time": "18:00", "closing": ""},
     )
     assert not mentorship.meetings.get().is_closing
+
+
+def test_ending_in_the_admin_goes_through_the_one_service(client_for, coordinator, mentorship, mentee, mentor):
+    from tests.helpers.admin_forms import pair_edit_form
+
+    answer = client_for(coordinator).post(
+        reverse("admin:programs_mentorship_change", args=[mentorship.pk]),
+        pair_edit_form(mentorship, status="ended", end_reason="goals_reached", end_note="Bra jobbat"),
+    )
+    assert answer.status_code == 302
+    mentorship.refresh_from_db()
+    assert mentorship.status == MentorshipStatus.ENDED and mentorship.ended_by == coordinator
+    assert mentorship.ends_on == local_date(timezone.now()) and mentorship.end_reason == EndReason.GOALS_REACHED
+    assert {r.recipient for r in rows(ProgramMail.ENDED)} == {mentee, mentor}
