@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import CheckIn, one_year_after
+from .models import PARTY_END_REASONS, CheckIn, EndReason, one_year_after
 
 LONGEST_REPORT_DAYS = 366 * 10
 
@@ -99,3 +99,24 @@ class BackgroundCheckForm(forms.Form):
         if extract_date and shown_on and shown_on < extract_date:
             self.add_error("shown_on", _("The extract cannot have been shown before the date it was issued."))
         return cleaned
+
+
+class EndForm(forms.Form):
+    """Why a pair ends: a party's proposal (the party reasons) or the
+    coordinator's decision (who may also say "discontinued")."""
+
+    reason = forms.ChoiceField(label=_("Why do you want to end?"), choices=PARTY_END_REASONS, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("A few words (optional)"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 300}),
+    )
+
+    def __init__(self, *args: Any, coordinator: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if coordinator:
+            self.fields["reason"].choices = EndReason.choices
+            self.fields["reason"].label = _("Reason for ending")
+            self.fields["reason"].initial = EndReason.DISCONTINUED
+            self.fields["note"].help_text = _("The pair reads this in the e-mail that tells them.")

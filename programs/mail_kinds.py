@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from outbox import kinds
 from outbox.models import MailStatus, OutgoingMail
 from outbox.render import page_url
@@ -19,6 +20,10 @@ class ProgramMail(models.TextChoices):
     PAIR_NOTICE = "pair_notice", _("New mentorship notice")
     COORDINATOR_DIGEST = "coordinator_digest", _("Weekly digest for coordinators")
     BACKGROUND_CHECK_EXPIRING = "background_check_expiring", _("Extract from the police's register expires soon")
+    END_PROPOSED = "end_proposed", _("Proposal to end the mentorship")
+    END_WITHDRAWN = "end_withdrawn", _("Proposal to end withdrawn")
+    ENDED = "mentorship_ended", _("Mentorship ended")
+    INACTIVE = "mentorship_inactive", _("Asking whether to go on")
 
 
 # What an e-mail about a pair loads with its row.
@@ -99,6 +104,51 @@ kinds.register(
     context=_background_check_context,
     checks=(background_check_renewed,),
 )
+
+
+def _person(pk: Any) -> User | None:
+    return User.objects.filter(pk=pk).first() if pk else None
+
+
+def end_proposal_gone(row: OutgoingMail, now: datetime) -> kinds.Skip:
+    """A proposal answered or withdrawn before its e-mail went: nothing to ask."""
+    mentorship = row.mentorship
+    if mentorship is not None and mentorship.end_proposed_by_id != row.context.get("by"):
+        return MailStatus.CANCELLED, "The proposal to end has been answered or withdrawn."
+    return None
+
+
+def _end_context(row: OutgoingMail, context: dict[str, Any]) -> dict[str, Any]:
+    extra = pair_context(row, context)
+    mentorship = extra["mentorship"]
+    extra.update(
+        by=_person(row.context.get("by")),
+        declined=row.context.get("declined", False),
+        reason=mentorship.get_end_reason_display() if mentorship and mentorship.end_reason else "",
+        note=mentorship.end_note if mentorship else "",
+    )
+    if mentorship is not None:
+        extra["object_url"] = page_url("mentorship_end", mentorship.public_id)
+    return extra
+
+
+def _ended_context(row: OutgoingMail, context: dict[str, Any]) -> dict[str, Any]:
+    extra = _end_context(row, context)
+    mentorship = extra["mentorship"]
+    if mentorship is not None:
+        extra["object_url"] = page_url("mentorship_certificate", mentorship.public_id)
+    return extra
+
+
+for _kind, _checks in (
+    (ProgramMail.END_PROPOSED, (pair_ended, end_proposal_gone)),
+    (ProgramMail.END_WITHDRAWN, (pair_ended,)),
+    (ProgramMail.INACTIVE, (pair_ended,)),
+):
+    kinds.register(_kind, context=_end_context, checks=_checks, relations=PAIR_RELATIONS)
+# Written as the pair ends, so no pair_ended check: it is the news itself.
+kinds.register(ProgramMail.ENDED, context=_ended_context, relations=PAIR_RELATIONS)
+
 kinds.register(
     ProgramMail.PAIR_NOTICE,
     context=_pair_notice_context,

@@ -59,6 +59,14 @@ class Program(models.Model):
     booking_nudge_max = models.PositiveSmallIntegerField(_("booking nudges at most"), default=3)
     stalled_after_weeks = models.PositiveSmallIntegerField(_("stalled after (weeks without a meeting)"), default=6)
     agreement_due_weeks = models.PositiveSmallIntegerField(_("agreement expected within (weeks)"), default=3)
+    inactive_after_weeks = models.PositiveSmallIntegerField(
+        _("ask whether to go on after (weeks without activity)"),
+        default=12,
+        db_default=12,
+        help_text=_(
+            "A pair with no meeting for this many weeks gets one e-mail asking whether to go on. 0 turns it off."
+        ),
+    )
     # The coordinator's own follow-up of each pair (good practice: twice in
     # the first month, then monthly); see programs.checkins.
     checkins_first_month = models.PositiveSmallIntegerField(
@@ -169,6 +177,22 @@ class MentorshipStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class EndReason(models.TextChoices):
+    """Why a pair ended (issue 11): chosen by the party who proposes the end,
+    or by the coordinator, who alone may say "discontinued"."""
+
+    GOALS_REACHED = "goals_reached", _("The goals are reached")
+    TIME_OVER = "time_over", _("The agreed time is over")
+    NOT_WORKING = "not_working", _("It does not work for us")
+    OTHER = "other", _("Other reason")
+    # Context: a cancelled mentorship is "avbrutet" in Swedish.
+    DISCONTINUED = "discontinued", pgettext_lazy("mentorship", "Discontinued")
+
+
+# The reasons a party may give; DISCONTINUED is the coordinator's.
+PARTY_END_REASONS = [choice for choice in EndReason.choices if choice[0] != EndReason.DISCONTINUED]
+
+
 # The length of a meeting booked without an end time: the booking form, the
 # calendar invitation, the dispatcher's "the meeting is over" and the funder
 # report's hours all use it. Added in real time (UTC), so a meeting across a
@@ -228,6 +252,33 @@ class Mentorship(models.Model):
     )
     starts_on = models.DateField(_("start date"), null=True, blank=True)
     ends_on = models.DateField(_("end date"), null=True, blank=True)
+    # Ending well (issue 11): one party proposes with a reason, the other
+    # confirms; the reason stays on the pair once it has ended. Only
+    # programs.services.mentorship_end_* write these.
+    # db_default: the release still serving while this migrates inserts pairs without them.
+    end_reason = models.CharField(
+        _("reason for ending"), max_length=20, choices=EndReason.choices, blank=True, default="", db_default=""
+    )
+    end_note = models.CharField(_("about the ending"), max_length=300, blank=True, default="", db_default="")
+    end_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("end proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    end_proposed_at = models.DateTimeField(_("end proposed"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ended by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # When the one "shall we go on?" e-mail went out, so it goes out once.
+    inactivity_mail_at = models.DateTimeField(_("asked whether to go on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -6,16 +6,19 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import invitation_create, is_registered
 from audit.services import change_record
+from mentorskap.localtime import local_date
 from outbox.enqueue import dispatch_after_commit, mail_enqueue
 
 from .background_checks import background_check_missing
 from .figures import figures_reset, program_figures_changed
 from .mail_kinds import ProgramMail
-from .models import BackgroundCheck, CheckIn, FocusArea, Mentorship, MentorshipStatus, Organisation, Program
+from .models import BackgroundCheck, CheckIn, EndReason, FocusArea, Mentorship, MentorshipStatus, Organisation, Program
 from .selectors import journal_started_ids
 
 
@@ -137,10 +140,118 @@ def mentorships_end_when_due(*, today: date) -> int:
     takes effect within the hour."""
     due = Q(ends_on__lt=today) | Q(program__ends_on__lt=today)
     open_pairs = Mentorship.objects.filter(status__in=[MentorshipStatus.INVITED, MentorshipStatus.ACTIVE])
-    ended = open_pairs.filter(due).update(status=MentorshipStatus.ENDED)
+    # The agreed time is over: the same fields as mentorship_end writes, in
+    # one UPDATE (an end proposed meanwhile is overtaken by the date).
+    ended = open_pairs.filter(due).update(
+        status=MentorshipStatus.ENDED,
+        end_reason=EndReason.TIME_OVER,
+        end_proposed_by=None,
+        end_proposed_at=None,
+    )
     if ended:  # seldom: every program's figures afresh, rather than a query each hour
         figures_reset()
     return ended
+
+
+# --- ending a mentorship (issue 11) -------------------------------------------
+#
+# One party proposes with a reason, the other confirms (or declines, or the
+# proposer withdraws); a coordinator may end a pair at once. Every way a pair
+# ends by someone's hand goes through mentorship_end, under the pair's row
+# lock, so two people acting at the same moment end it once and write one
+# e-mail. Pending e-mail about the pair is cancelled at sending time by the
+# kinds' pair_ended check (programs.mail_kinds), as for any closed pair.
+
+
+class EndRefused(Exception):
+    """What the person asked cannot be done now; the message says why."""
+
+
+def _locked(mentorship: Mentorship) -> Mentorship:
+    mentorship_lock(mentorship.pk)
+    return Mentorship.objects.select_related("program", "mentor", "mentee").get(pk=mentorship.pk)
+
+
+def _mail(pair: Mentorship, recipient: User, kind: str, **context: object) -> None:
+    mail_enqueue(recipient=recipient, kind=kind, mentorship=pair, context=context)
+    dispatch_after_commit()
+
+
+@transaction.atomic
+def mentorship_end_propose(*, mentorship: Mentorship, by: User, reason: str, note: str = "") -> Mentorship:
+    """`by`, a party, proposes to end the pair; the other party is asked to
+    confirm. When the other has proposed already, both want to end it: this
+    confirms theirs (two proposals at the same moment end the pair once)."""
+    pair = _locked(mentorship)
+    if by.pk not in (pair.mentor_id, pair.mentee_id):
+        raise EndRefused(_("Only the mentor and the mentee can propose to end the mentorship."))
+    if pair.is_closed:
+        raise EndRefused(_("The mentorship has already ended."))
+    if reason not in EndReason.values or reason == EndReason.DISCONTINUED:
+        raise EndRefused(_("Choose a reason."))
+    if pair.end_proposed_by_id not in (None, by.pk):
+        return mentorship_end_confirm(mentorship=pair, by=by)
+    first = pair.end_proposed_by_id is None
+    pair.end_proposed_by, pair.end_proposed_at = by, timezone.now()
+    pair.end_reason, pair.end_note = reason, note.strip()[:300]
+    pair.save(update_fields=["end_proposed_by", "end_proposed_at", "end_reason", "end_note"])
+    if first:  # a changed reason is not news worth a second e-mail
+        _mail(pair, pair.other_party(by), ProgramMail.END_PROPOSED, by=by.pk)
+    return pair
+
+
+@transaction.atomic
+def mentorship_end_withdraw(*, mentorship: Mentorship, by: User) -> Mentorship:
+    """The proposer takes the proposal back, or the other party declines it:
+    the pair goes on, and the other one hears of it."""
+    pair = _locked(mentorship)
+    if by.pk not in (pair.mentor_id, pair.mentee_id):
+        raise EndRefused(_("Only the mentor and the mentee can answer a proposal to end the mentorship."))
+    if pair.is_closed:
+        raise EndRefused(_("The mentorship has already ended."))
+    if pair.end_proposed_by_id is None:
+        return pair  # withdrawn already (a second tab): nothing to do, nothing to say
+    declined = pair.end_proposed_by_id != by.pk
+    pair.end_proposed_by = pair.end_proposed_at = None
+    pair.end_reason, pair.end_note = "", ""
+    pair.save(update_fields=["end_proposed_by", "end_proposed_at", "end_reason", "end_note"])
+    _mail(pair, pair.other_party(by), ProgramMail.END_WITHDRAWN, by=by.pk, declined=declined)
+    return pair
+
+
+@transaction.atomic
+def mentorship_end_confirm(*, mentorship: Mentorship, by: User) -> Mentorship:
+    """The other party confirms the proposed end: the pair ends today."""
+    pair = _locked(mentorship)
+    if pair.is_closed:
+        return pair  # confirmed a moment ago (two tabs, or both at once): ended once
+    if pair.end_proposed_by_id is None:
+        raise EndRefused(_("There is no proposal to end the mentorship to confirm."))
+    if by.pk not in (pair.mentor_id, pair.mentee_id) or by.pk == pair.end_proposed_by_id:
+        raise EndRefused(_("The other party confirms the end of the mentorship."))
+    return mentorship_end(mentorship=pair, by=by, reason=pair.end_reason, note=pair.end_note)
+
+
+@transaction.atomic
+def mentorship_end(*, mentorship: Mentorship, by: User, reason: str, note: str = "") -> Mentorship:
+    """End the pair today, with a reason: the one way a pair is ended by
+    someone's hand (a party's confirmation, the coordinator, the admin). The
+    people of the pair who did not do it are told. Returns the pair; a pair
+    that has ended already is returned as it is."""
+    pair = _locked(mentorship)
+    if pair.is_closed:
+        return pair
+    if reason not in EndReason.values:
+        raise EndRefused(_("Choose a reason."))
+    today = local_date(timezone.now())
+    pair.status = MentorshipStatus.ENDED
+    pair.ends_on = max(today, pair.starts_on) if pair.starts_on else today
+    pair.end_reason, pair.end_note, pair.ended_by = reason, note.strip()[:300], by
+    pair.save(update_fields=["status", "ends_on", "end_reason", "end_note", "ended_by"])
+    for person in (pair.mentee, pair.mentor):
+        if person.pk != by.pk:
+            _mail(pair, person, ProgramMail.ENDED, by=by.pk)
+    return pair
 
 
 def checkin_record(

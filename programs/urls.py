@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/aterrapport/", report.program_report_view, name="program_report"),
     path("par/<uuid:public_id>/", pair.pair_follow_up, name="program_pair"),
     path("par/<uuid:public_id>/registerutdrag/", pair.pair_background_check, name="program_pair_background_check"),
+    path("par/<uuid:public_id>/avsluta/", pair.pair_end, name="program_pair_end"),
 ]

@@ -15,7 +15,8 @@ from django.utils import timezone
 from mentorskap.localtime import local_date
 from outbox.enqueue import mail_enqueue, mail_enqueue_new
 from programs.digest import coordinator_digests_enqueue
-from programs.models import MentorshipStatus, Program
+from programs.mail_kinds import ProgramMail
+from programs.models import Mentorship, MentorshipStatus, Program
 from programs.selectors import TOOK_PLACE, active_mentorships_with_meeting_dates
 from programs.services import mentorships_end_when_due
 
@@ -37,7 +38,35 @@ def nudges_scan(*, now: datetime | None = None) -> dict[str, int]:
         "notes": notes_nudges_enqueue(now=now),
         "booking": booking_nudges_enqueue(now=now),
         "digest": coordinator_digests_enqueue(now=now),
+        "inactive": inactivity_mails_enqueue(now=now),
     }
+
+
+def inactivity_mails_enqueue(*, now: datetime) -> int:
+    """Both parties, once in a pair's life, when it has had no meeting held
+    or booked for the program's weeks (issue 11): shall we go on? The
+    dedupe key names only the pair and the person, so any number of scans
+    write it once; `inactivity_mail_at` records it for the coordinator."""
+    today = local_date(now)
+    candidates = []
+    pairs = active_mentorships_with_meeting_dates(now=now).filter(
+        next_at__isnull=True, inactivity_mail_at__isnull=True, program__inactive_after_weeks__gt=0
+    )
+    for pair in pairs.select_related("mentor"):
+        last = local_date(pair.last_at) if pair.last_at else (pair.starts_on or local_date(pair.created_at))
+        if last > today - timedelta(weeks=pair.program.inactive_after_weeks):
+            continue
+        candidates += [(f"inactive:{pair.pk}:{person.pk}", (pair, person)) for person in (pair.mentee, pair.mentor)]
+    written = mail_enqueue_new(
+        candidates,
+        lambda key, item: mail_enqueue(
+            recipient=item[1], kind=ProgramMail.INACTIVE, mentorship=item[0], due_at=now, dedupe_key=key
+        ),
+    )
+    Mentorship.objects.filter(pk__in={item[0].pk for _key, item in candidates}, inactivity_mail_at=None).update(
+        inactivity_mail_at=now
+    )
+    return written
 
 
 def notes_nudges_enqueue(*, now: datetime) -> int:

@@ -5,12 +5,13 @@ from datetime import datetime
 from uuid import UUID
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from programs.models import Mentorship
 from programs.permissions import own_mentorships
+from programs.selectors import held_meetings
 
 from .models import Agreement, Comment, Meeting, MeetingStatus, ReminderItem
 
@@ -82,7 +83,9 @@ def next_step(mentorship: Mentorship, user: User, meetings: Sequence[Meeting], n
 def mentorship_for_page(public_id: UUID | str) -> Mentorship | None:
     """One pair with everything its pages show about the pair itself."""
     return (
-        Mentorship.objects.select_related("program", "mentor", "mentee", "agreement", "agreement__updated_by")
+        Mentorship.objects.select_related(
+            "program", "mentor", "mentee", "agreement", "agreement__updated_by", "end_proposed_by"
+        )
         .prefetch_related("focus_areas")
         .filter(public_id=public_id)
         .first()
@@ -136,3 +139,16 @@ def previous_meeting(meeting: Meeting, meetings: Sequence[Meeting] | QuerySet[Me
         return meetings.order_by("-number").first()
     earlier = [m for m in meetings if m.number < meeting.number and m.status != MeetingStatus.CANCELLED]
     return max(earlier, key=lambda m: m.number, default=None)
+
+
+def certificate_for(public_id: UUID | str) -> Mentorship | None:
+    """An ended pair as its certificate shows it: people, associations,
+    program with its coordinators, and `meetings_held` (the program's rule
+    of a held meeting, programs.selectors.held_meetings). Two queries."""
+    return (
+        Mentorship.objects.select_related("program", "mentor", "mentee", "mentor_organisation", "mentee_organisation")
+        .prefetch_related("program__coordinators")
+        .annotate(meetings_held=Count("meetings", filter=held_meetings(now=timezone.now())))
+        .filter(public_id=public_id)
+        .first()
+    )

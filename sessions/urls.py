@@ -1,11 +1,13 @@
 from django.urls import path
 
-from .views import agreement, booking, home, meeting, mentorship
+from .views import agreement, booking, ending, home, meeting, mentorship
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("mentorskap/<uuid:public_id>/", mentorship.mentorship_detail, name="mentorship_detail"),
     path("mentorskap/<uuid:public_id>/utskrift/", mentorship.journal_print, name="journal_print"),
+    path("mentorskap/<uuid:public_id>/avsluta/", ending.mentorship_end_view, name="mentorship_end"),
+    path("mentorskap/<uuid:public_id>/intyg/", ending.mentorship_certificate, name="mentorship_certificate"),
     path("mentorskap/<uuid:public_id>/overenskommelse/", agreement.agreement_edit, name="agreement_edit"),
     path("mentorskap/<uuid:public_id>/overenskommelse/utskrift/", mentorship.agreement_print, name="agreement_print"),
     path(

@@ -17,10 +17,10 @@ from outbox.selectors import mail_bounce_answer
 from ..admin_public_ids import PublicIdAdminMixin
 from ..admin_scope import CoordinatorScopedAdmin
 from ..background_checks import background_check_missing
-from ..models import Mentorship, MentorshipStatus, Program
+from ..models import EndReason, Mentorship, MentorshipStatus, Program
 from ..permissions import coordinated_program_ids
 from ..selectors import held_meetings
-from ..services import mentorship_announce, person_get_or_create
+from ..services import mentorship_announce, mentorship_end, person_get_or_create
 from .focus_area_widget import FocusAreaCheckboxesMixin
 from .pair_delete import PairDeleteAdminMixin
 from .pair_form import MentorshipAdminForm
@@ -71,7 +71,7 @@ class MentorshipAdmin(
     fieldsets = [
         (_("Mentor"), {"fields": ["mentor_email", "mentor_name", "mentor_organisation"]}),
         (_("Mentee"), {"fields": ["mentee_email", "mentee_name", "mentee_organisation"]}),
-        (None, {"fields": ["program", "focus_areas", "status", ("starts_on", "ends_on")]}),
+        (None, {"fields": ["program", "focus_areas", "status", ("starts_on", "ends_on"), ("end_reason", "end_note")]}),
     ]
 
     @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
@@ -170,7 +170,16 @@ class MentorshipAdmin(
                     left.append(getattr(obj, role))
             setattr(obj, role, person)
         obj.full_clean(exclude=["focus_areas"])
+        # Ended here too through the one service (today, with the reason, both told).
+        ending = change and "status" in form.changed_data and obj.status == MentorshipStatus.ENDED
+        if ending:
+            obj.status = form.initial.get("status")
         super().save_model(request, obj, form, change)
+        if ending:
+            mentorship_end(
+                mentorship=obj, by=request.user, reason=obj.end_reason or EndReason.DISCONTINUED, note=obj.end_note
+            )
+            obj.refresh_from_db()
         obj._joined, obj._left = joined, [p for p in left if p not in joined]
 
     def save_related(self, request, form, formset, change):

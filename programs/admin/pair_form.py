@@ -44,6 +44,8 @@ class MentorshipAdminForm(forms.ModelForm):
             "status",
             "starts_on",
             "ends_on",
+            "end_reason",
+            "end_note",
         ]
 
     def __init__(self, *args, **kwargs):

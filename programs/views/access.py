@@ -20,7 +20,7 @@ def program_or_404(request, pk) -> Program:
 def coordinated_pair_or_404(request, public_id) -> Mentorship:
     pair = (
         Mentorship.objects.select_related(
-            "program", "mentor", "mentee", "mentor_organisation", "mentee_organisation", "agreement"
+            "program", "mentor", "mentee", "mentor_organisation", "mentee_organisation", "agreement", "end_proposed_by"
         )
         .filter(public_id=public_id)
         .first()

@@ -18,8 +18,8 @@ from accounts.selectors import invitation_states
 
 from ..background_checks import background_check_missing, background_check_of
 from ..checkins import checkin_due_on, checkins_of
-from ..forms import BackgroundCheckForm, CheckInForm
-from ..services import background_check_record, checkin_record
+from ..forms import BackgroundCheckForm, CheckInForm, EndForm
+from ..services import EndRefused, background_check_record, checkin_record, mentorship_end
 from .access import coordinated_pair_or_404
 
 
@@ -42,6 +42,7 @@ def _page(request, pair, *, form, check_form):
         "pair": pair,
         "program": pair.program,
         "form": form,
+        "end_form": EndForm(coordinator=True) if not pair.is_closed else None,
         "checkins": checkins_of(pair),
         "checkin_due": checkin_due_on(pair),
         "mentee_state": states[pair.mentee_id],
@@ -87,4 +88,23 @@ def pair_background_check(request, public_id):
         return _page(request, pair, form=CheckInForm(), check_form=check_form)
     background_check_record(person=pair.mentor, **check_form.cleaned_data)
     messages.success(request, _("The extract from the police's register is recorded."))
+    return redirect("program_pair", public_id=pair.public_id)
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def pair_end(request, public_id):
+    """The coordinator ends the pair today, with a reason ("avbrutet" too)."""
+    pair = coordinated_pair_or_404(request, public_id)
+    form = EndForm(request.POST, coordinator=True)
+    if not form.is_valid():
+        messages.error(request, _("Choose a reason for ending the pair."))
+        return redirect("program_pair", public_id=pair.public_id)
+    try:
+        mentorship_end(mentorship=pair, by=request.user, **form.cleaned_data)
+    except EndRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The pair has ended. Both have been told by e-mail."))
     return redirect("program_pair", public_id=pair.public_id)

@@ -54,6 +54,14 @@ class BookingForm(forms.Form):
         help_text=_("An address, a room or a link to a video meeting."),
     )
 
+    closing = forms.BooleanField(
+        label=_("Closing meeting"),
+        required=False,
+        help_text=_(
+            "The last meeting before you end: you look back on what you have learnt and what you take with you."
+        ),
+    )
+
     def __init__(self, *args, meeting=None, **kwargs):
         if meeting is not None and meeting.starts_at and "initial" not in kwargs:
             start = timezone.localtime(meeting.starts_at)
@@ -65,6 +73,8 @@ class BookingForm(forms.Form):
                 "location": meeting.location,
             }
         super().__init__(*args, **kwargs)
+        if meeting is not None:  # moving a meeting keeps what kind of meeting it is
+            del self.fields["closing"]
 
     def clean_location(self):
         # A line break in a place would end up in e-mail and calendar headers.
@@ -129,6 +139,7 @@ class OptionalBookingForm(BookingForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields.pop("closing", None)  # booked from the notes: an ordinary meeting
         self.fields["date"].required = False
         self.fields["start_time"].required = False
 

@@ -31,8 +31,12 @@ class NotesForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
     )
 
-    def __init__(self, *args, previous_items=(), **kwargs):
+    def __init__(self, *args, previous_items=(), closing=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if closing:
+            # The closing meeting asks the closing questions, in the template's way of asking.
+            self.fields["reflection"].label = _("Looking back: what have you learnt during the mentorship?")
+            self.fields["summary"].label = _("What do you take with you, and what do you want to go on with?")
         self.fields["done_items"].choices = [(item.pk, item.text) for item in previous_items]
         if not self.is_bound:
             self.initial.setdefault("done_items", [item.pk for item in previous_items if item.done])

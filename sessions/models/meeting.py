@@ -24,6 +24,9 @@ class Meeting(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.BOOKED)
     reflection = EncryptedTextField(_("Reflection on the previous meeting"), blank=True, max_length=20000)
     summary = EncryptedTextField(_("Summary notes from this meeting"), blank=True, max_length=20000)
+    # "Avslutande möte" (issue 11): the last meeting, booked like any other;
+    # its notes form asks the closing questions.
+    is_closing = models.BooleanField(_("closing meeting"), default=False, db_default=False)
     # Optimistic locking of the notes: a save must name the version it started from.
     version = models.PositiveIntegerField(_("version"), default=0)
     # iCalendar SEQUENCE: raised on every change of time, place or status.

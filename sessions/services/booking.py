@@ -23,6 +23,7 @@ def meeting_book(
     ends_at: datetime | None,
     location: str = "",
     changed_by: User | None = None,
+    is_closing: bool = False,
 ) -> Meeting:
     """Book the pair's next meeting and invite both parties; booking the same
     start again returns the meeting already booked. `changed_by` is who
@@ -36,6 +37,9 @@ def meeting_book(
         return same
     last = mentorship.meetings.order_by("-number").first()
     if last is not None and last.status == MeetingStatus.CANCELLED:
+        if last.is_closing != is_closing:
+            Meeting.objects.filter(pk=last.pk).update(is_closing=is_closing)
+            last.is_closing = is_closing
         return _meeting_book_again(last, starts_at=starts_at, ends_at=ends_at, location=location, changed_by=changed_by)
     meeting = Meeting.objects.create(
         mentorship=mentorship,
@@ -44,6 +48,7 @@ def meeting_book(
         ends_at=ends_at,
         location=location,
         status=MeetingStatus.BOOKED,
+        is_closing=is_closing,
     )
     mentorship_activate(mentorship)
     notifications.meeting_booked_notify(meeting=meeting, changed_by=changed_by)

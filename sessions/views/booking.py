@@ -18,7 +18,12 @@ def meeting_book_view(request, public_id):
     require(permissions.can_book(request.user, mentorship), request, "book")
     form = BookingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        meeting = meeting_book(mentorship=mentorship, changed_by=request.user, **form.booking())
+        meeting = meeting_book(
+            mentorship=mentorship,
+            changed_by=request.user,
+            is_closing=form.cleaned_data.get("closing", False),
+            **form.booking(),
+        )
         messages.success(
             request, _("Meeting %(number)s is booked. You will both get an invitation.") % {"number": meeting.number}
         )

@@ -62,7 +62,10 @@ def meeting_notes(request, public_id):
     data = request.POST or None
     adding = request.method == "POST" and "add_item" in request.POST
     form = NotesForm(
-        data, previous_items=previous_items, initial={"version": meeting.version, **_notes_initial(meeting)}
+        data,
+        previous_items=previous_items,
+        closing=meeting.is_closing,
+        initial={"version": meeting.version, **_notes_initial(meeting)},
     )
     items = reminder_item_formset(data, meeting=meeting, extra_rows=1 if adding else 0)
     # The next meeting is booked here only from the latest meeting; once it

@@ -1,0 +1,56 @@
+"""Ending a mentorship in the browser (issue 11): the mentee proposes to end,
+the mentor confirms, both print the certificate; the coordinator's ending
+form. Every new page passes the axe check, desktop and phone, and the
+certificate in print too."""
+
+import pytest
+
+from tests.factories import PASSWORD, AgreementFactory
+from tests.helpers.browser import PHONE, axe_check, login
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_a_party_proposes_the_other_confirms_both_print(new_page, mentorship, viewport):
+    AgreementFactory(mentorship=mentorship)
+    mentee_page, mentor_page = new_page(viewport), new_page(viewport)
+    login(mentee_page, mentorship.mentee.email, PASSWORD)
+    mentee_page.goto(f"/mentorskap/{mentorship.public_id}/")
+    mentee_page.get_by_role("link", name="Avsluta mentorskapet").click()
+    axe_check(mentee_page)
+    mentee_page.get_by_label("Målen är nådda").check()
+    mentee_page.get_by_label("Några ord (frivilligt)").fill("Tack för ett fint år!")
+    mentee_page.get_by_role("button", name="Föreslå att avsluta mentorskapet").click()
+    assert mentee_page.get_by_text("Ditt förslag är skickat.").is_visible()
+    axe_check(mentee_page)
+
+    login(mentor_page, mentorship.mentor.email, PASSWORD)
+    mentor_page.goto(f"/mentorskap/{mentorship.public_id}/")
+    mentor_page.get_by_role("link", name="Svara på förslaget").click()
+    assert mentor_page.get_by_text("Tack för ett fint år!").is_visible()
+    axe_check(mentor_page)
+    mentor_page.get_by_role("button", name="Bekräfta avslutet").click()
+    assert mentor_page.get_by_text("Tack för er tid tillsammans!").is_visible()
+
+    for page in (mentee_page, mentor_page):
+        page.goto(f"/mentorskap/{mentorship.public_id}/")
+        page.get_by_role("link", name="Skriv ut intyget om deltagande").click()
+        assert page.get_by_role("heading", name="Intyg om deltagande").is_visible()
+        assert page.get_by_text(mentorship.mentee.display_name).first.is_visible()
+        axe_check(page)
+        page.emulate_media(media="print")
+        axe_check(page)
+        assert page.pdf() if viewport is None else True  # Chromium prints it as a PDF
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_the_coordinator_ends_a_pair_as_discontinued(new_page, mentorship, coordinator, viewport):
+    page = new_page(viewport)
+    login(page, coordinator.email, PASSWORD)
+    page.goto(f"/program/par/{mentorship.public_id}/")
+    axe_check(page)
+    page.get_by_label("Avbrutet").check()
+    page.get_by_role("button", name="Avsluta paret").click()
+    assert page.get_by_text("Paret är avslutat.").is_visible()
+    axe_check(page)
