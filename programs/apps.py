@@ -21,7 +21,12 @@ class ProgramsConfig(AppConfig):
         # The audit trail: who created, changed or deleted programs, pairs
         # and background-check records (the dates, never a document).
         track(Program, m2m_fields=("coordinators", "focus_areas"), scope=lambda program: (program.pk, None))
-        track(Mentorship, m2m_fields=("focus_areas",), scope=lambda pair: (pair.program_id, pair.pk))
+        track(
+            Mentorship,
+            m2m_fields=("focus_areas",),
+            note_fields=("end_note",),  # a party's words about the ending
+            scope=lambda pair: (pair.program_id, pair.pk),
+        )
         track(BackgroundCheck, never_stored=("expiry_notice_sent_at",))
         # The program's cached figures follow every write to its pairs.
         from .figures import figures_connect

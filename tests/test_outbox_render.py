@@ -54,6 +54,11 @@ def rows_of_every_kind(mentorship, meeting, mentee, mentor, coordinator):
     )
     for kind in ("survey_invitation", "survey_reminder"):
         survey_mail(mentorship, mentee, kind)
+    # Ending a mentorship: a proposal open (so its e-mail still applies), then its news.
+    mentorship.end_proposed_by, mentorship.end_reason = mentor, "goals_reached"
+    mentorship.save(update_fields=["end_proposed_by", "end_reason"])
+    for kind in (ProgramMail.END_PROPOSED, ProgramMail.END_WITHDRAWN, ProgramMail.INACTIVE, ProgramMail.ENDED):
+        mail_enqueue(recipient=mentee, kind=kind, mentorship=mentorship, context={"by": mentor.pk})
     allauth_rows_of_every_kind(mentee)
     return OutgoingMail.objects.all()
 
