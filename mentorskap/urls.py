@@ -30,6 +30,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("program/", include("programs.urls")),
+    path("", include("privacy.urls")),
     path("", include("outbox.urls")),
     path("", include("sessions.urls")),
 ]
