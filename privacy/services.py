@@ -98,7 +98,7 @@ class RetentionPlan:
 def retention_plans(*, today: dt.date) -> list[RetentionPlan]:
     """The programs whose retention time is over, with what would go."""
     plans = []
-    due = [p for p in Program.objects.filter(ends_on__isnull=False, retention_applied_at__isnull=True)]
+    due = list(Program.objects.filter(ends_on__isnull=False, retention_applied_at__isnull=True))
     due = [p for p in due if (retention_date(p) or today) <= today]
     due_ids = {p.pk for p in due}
     for program in due:
