@@ -176,7 +176,7 @@ AGREEMENT_TEXT = (
 )
 
 
-def person_pairs(user: Any):
+def person_pairs(user: Any) -> Any:
     return (
         Mentorship.objects.filter(Q(mentor=user) | Q(mentee=user))
         .select_related("program", "mentor", "mentee", "mentor_organisation", "mentee_organisation", "agreement")
@@ -297,7 +297,7 @@ def _pairs_erase(erasure: Erasure) -> None:
 # --- e-mail (outbox) ----------------------------------------------------------------
 
 
-def person_mail(user: Any):
+def person_mail(user: Any) -> Any:
     return OutgoingMail.objects.filter(Q(recipient=user) | Q(to_address__iexact=user.email))
 
 

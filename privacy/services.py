@@ -31,7 +31,7 @@ WARN_BEFORE = dt.timedelta(days=30)
 
 
 def is_erased(user: Any) -> bool:
-    return user.email.endswith(f"@{ERASED_DOMAIN}")
+    return bool(user.email.endswith(f"@{ERASED_DOMAIN}"))
 
 
 def erasure_request(*, user: Any, message: str = "") -> ErasureRequest:
@@ -117,7 +117,9 @@ def retention_plans(*, today: dt.date) -> list[RetentionPlan]:
             if pk not in kept_ids and not p.is_staff and not p.is_superuser and not is_erased(p)
         ]
         mail = OutgoingMail.objects.filter(Q(mentorship__in=pairs) | Q(meeting__mentorship__in=pairs)).count()
-        plans.append(RetentionPlan(program=program, on=retention_date(program), pairs=pairs, people=erased, mail=mail))
+        plans.append(
+            RetentionPlan(program=program, on=retention_date(program) or today, pairs=pairs, people=erased, mail=mail)
+        )
     return plans
 
 
