@@ -303,6 +303,7 @@ INSTALLED_APPS = [
     "programs",
     "sessions.apps.SessionsConfig",
     "surveys",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -424,6 +425,10 @@ MENTORSKAP_MFA_REQUIRED_FOR_STAFF = env_bool("MENTORSKAP_MFA_REQUIRED_FOR_STAFF"
 # Whom the password-reset pages name where they say "contact us" (unset: the coordinator).
 MENTORSKAP_CONTACT_NAME = env_str("MENTORSKAP_CONTACT_NAME", "")
 MENTORSKAP_CONTACT_EMAIL = env_email("MENTORSKAP_CONTACT_EMAIL", "") if _raw("MENTORSKAP_CONTACT_EMAIL") else ""
+# The association that runs the service: the privacy notice names it as the
+# one responsible for the personal data (personuppgiftsansvarig) and whom to ask.
+MENTORSKAP_ASSOCIATION_NAME = env_str("MENTORSKAP_ASSOCIATION_NAME", "Mentorskap (utvecklingsmiljö)")
+MENTORSKAP_ASSOCIATION_EMAIL = env_email("MENTORSKAP_ASSOCIATION_EMAIL", "integritet@mentorskap.local")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mentorskap"
 USERSESSIONS_TRACK_ACTIVITY = True  # "last seen", updated by accounts.session_activity
@@ -591,6 +596,12 @@ CELERY_BEAT_SCHEDULE = {
     "scan-surveys": {
         "task": "surveys.scan_surveys",
         "schedule": env_float("MENTORSKAP_NUDGE_INTERVAL", default=3600.0, minimum=1),
+    },
+    # Pairs past their program's retention time are anonymised; coordinators
+    # are told a month before (privacy.retention).
+    "apply-retention": {
+        "task": "privacy.apply_retention",
+        "schedule": env_float("MENTORSKAP_RETENTION_INTERVAL", default=24 * 3600.0, minimum=60),
     },
 }
 

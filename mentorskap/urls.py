@@ -31,6 +31,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("program/", include("programs.urls")),
     path("uppfoljning/", include("surveys.urls")),
+    path("", include("privacy.urls")),
     path("", include("outbox.urls")),
     path("", include("sessions.urls")),
 ]

@@ -112,6 +112,19 @@ class Program(models.Model):
         db_default=True,
         help_text=_("Anonymous: nobody can see who answered what. Otherwise the answers carry the person's name."),
     )
+    # How long the pairs' journals and e-mail are kept once the program has
+    # ended (privacy.retention); a program without an end date keeps them.
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep the pairs' data for (months after the end)"),
+        default=24,
+        db_default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=_(
+            "After this many months from the program's end date the pairs are anonymised and their e-mail deleted. "
+            "The coordinators are told a month before."
+        ),
+    )
+    retention_applied_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

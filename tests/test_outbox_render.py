@@ -15,6 +15,8 @@ from outbox.enqueue import mail_enqueue
 from outbox.kinds import all_kinds
 from outbox.models import OutgoingMail
 from outbox.render import mail_render
+from privacy.mail_kinds import PrivacyMail
+from privacy.services import erasure_request
 from programs.mail_kinds import ProgramMail
 from programs.models import BackgroundCheck
 from sessions.mail_kinds import SessionMail
@@ -60,6 +62,12 @@ def rows_of_every_kind(mentorship, meeting, mentee, mentor, coordinator):
     for kind in (ProgramMail.END_PROPOSED, ProgramMail.END_WITHDRAWN, ProgramMail.INACTIVE, ProgramMail.ENDED):
         mail_enqueue(recipient=mentee, kind=kind, mentorship=mentorship, context={"by": mentor.pk})
     allauth_rows_of_every_kind(mentee)
+    erasure_request(user=mentee)
+    mail_enqueue(
+        recipient=coordinator,
+        kind=PrivacyMail.RETENTION_WARNING,
+        context={"program": mentorship.program_id, "on": "2028-01-31", "pairs": 3},
+    )
     return OutgoingMail.objects.all()
 
 

@@ -1,0 +1,59 @@
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .forms import ErasureRequestForm
+from .models import ErasureRequest, ErasureStatus
+from .selectors import personal_data_export
+from .services import erasure_request
+
+
+def privacy_notice(request):
+    return render(
+        request,
+        "privacy/notice.html",
+        {
+            "association_name": settings.MENTORSKAP_ASSOCIATION_NAME,
+            "association_email": settings.MENTORSKAP_ASSOCIATION_EMAIL,
+        },
+    )
+
+
+@login_required
+def my_data(request):
+    pending = ErasureRequest.objects.filter(user=request.user, status=ErasureStatus.PENDING).first()
+    return render(request, "privacy/my_data.html", {"pending": pending})
+
+
+@login_required
+def my_data_json(request):
+    data = personal_data_export(request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="mina-data-{timezone.localdate():%Y-%m-%d}.json"'
+    return response
+
+
+@login_required
+def my_data_page(request):
+    return render(request, "privacy/export.html", {"data": personal_data_export(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def erasure_request_view(request):
+    form = ErasureRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        erasure_request(user=request.user, message=form.cleaned_data["message"])
+        messages.success(request, _("Your request has been sent. A coordinator will get back to you."))
+        return redirect("my_data")
+    return render(request, "privacy/erasure_request.html", {"form": form})
