@@ -33,10 +33,8 @@ from .factories import MentorshipFactory, ProgramFactory, UserFactory
 from .helpers.live_celery import database_url
 from .helpers.people import Person, production_hash
 from .helpers.services import require
-from .helpers.smtp import Recorder, SMTPServer
+from .helpers.smtp import Recorder, SMTPServer, free_port
 
-REDIS_PORT = 8791
-WEB_PORT = 8711
 CACHE_URL = "redis://127.0.0.1:6379/9"  # the shared Redis: only the broker is stopped below
 PAIRS = 7
 
@@ -68,13 +66,14 @@ def smtp_server():
 @pytest.fixture
 def stack(tmp_path, smtp_server):
     require(connection.vendor == "postgresql", "the processes share the database: set DATABASE_URL to PostgreSQL")
-    redis = RedisServer(REDIS_PORT, tmp_path).start()
+    redis = RedisServer(free_port(), tmp_path).start()
+    web_port = free_port()
     env = {
         "DJANGO_SETTINGS_MODULE": "mentorskap.settings",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "production-test-" + "s3cr3t" * 8,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "SITE_URL": f"http://127.0.0.1:{WEB_PORT}",
+        "SITE_URL": f"http://127.0.0.1:{web_port}",
         # Plain HTTP on loopback: no TLS proxy in front.
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_SECURE_COOKIES": "false",
@@ -95,7 +94,7 @@ def stack(tmp_path, smtp_server):
         "MENTORSKAP_MAIL_MAX_BACKOFF_SECONDS": "2",
         "DJANGO_LOG_LEVEL": "INFO",
     }
-    runner = Stack(tmp_path / "logs", env, WEB_PORT)
+    runner = Stack(tmp_path / "logs", env, web_port)
     runner.redis = redis
     redis_client.Redis.from_url(CACHE_URL).flushdb()  # no rate-limit counts of an earlier run
     collect_static(runner.env)
