@@ -159,17 +159,38 @@ def test_production_setup(stack, smtp_server):
 
     # The SMTP server holds every conversation: a worker is caught mid-send.
     smtp_server.handler.released.clear()
-    bookings = threading.Thread(target=lambda: [book(stack, m, days=8 + i) for i, m in enumerate(made[1:])])
+    errors = []
+
+    def book_the_rest():
+        try:
+            for i, mentorship in enumerate(made[1:]):
+                book(stack, mentorship, days=8 + i)
+        except Exception as error:  # noqa: BLE001 - reported by the test below
+            errors.append(error)
+
+    bookings = threading.Thread(target=book_the_rest)
     bookings.start()
-    wait_until(lambda: smtp_server.handler.held_peers, "a worker to start sending", logs=[w.log for w in workers])
-    peer_port = smtp_server.handler.held_peers[0][1]
-    sender = next(w for w in workers if socket_owner(peer_port, w.descendants()))
-    sender.kill()
+
+    def sending_worker():
+        """The worker holding a conversation with the SMTP server now (each
+        held one times out after EMAIL_TIMEOUT and opens another)."""
+        for _host, port in reversed(smtp_server.handler.held_peers):
+            for worker in workers:
+                if socket_owner(port, worker.descendants()):
+                    return worker
+        return None
+
+    found = []
+    wait_until(
+        lambda: found.append(sending_worker()) or found[-1], "a worker caught sending", logs=[w.log for w in workers]
+    )
+    found[-1].kill()
     # And one of gunicorn's workers while the bookings go on.
     os.kill(gunicorn_workers(web)[0], signal.SIGKILL)
     smtp_server.handler.released.set()
     bookings.join(timeout=120)
     assert not bookings.is_alive()
+    assert errors == []
     wait_until(lambda: len(gunicorn_workers(web)) == 2, "gunicorn to replace its worker")
 
     # Everything due is sent: the killed worker's claim is taken over after its lease.
