@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --require-virtualenv
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test bench install install-test browser lint messages clean
+.PHONY: run prod-local load test bench install install-test browser lint messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -48,6 +48,16 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	MENTORSKAP_DISPATCH_INTERVAL=$${MENTORSKAP_DISPATCH_INTERVAL:-15} $(BIN)/honcho -f Procfile.dev start
+
+# The production setup (Procfile: gunicorn, Celery worker and beat) on this
+# machine, on PostgreSQL and Redis; settings in docs/deploy.md, "make prod-local".
+prod-local: install-test
+	sh deploy/prod-local.sh
+
+# 200 simulated people for 2 minutes against the production setup (locust);
+# see docs/deploy.md, "Load test". Needs DATABASE_URL (a database it may empty).
+load: install-test
+	$(BIN)/python -m loadtest
 
 lint: install-test
 	$(BIN)/ruff check .

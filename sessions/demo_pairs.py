@@ -10,6 +10,7 @@ import random
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from programs.figures import program_figures_changed
@@ -35,13 +36,14 @@ MEETING_INTERVAL = dt.timedelta(weeks=3)
 MEETING_LENGTH = dt.timedelta(hours=1, minutes=30)
 
 
-def demo_pairs_add(*, program, count, meetings_per_pair=5, seed=None):
+def demo_pairs_add(*, program, count, meetings_per_pair=5, seed=None, password=None):
     """Add `count` pairs to `program`, each with a confirmed agreement and
     `meetings_per_pair` meetings (held ones with notes, then booked ones).
     One pair in ten has ended; one in ten has stalled (its meetings all long
-    past). Returns the pairs."""
+    past). With `password`, every person can log in with it (the load
+    test's people); without, nobody can. Returns the pairs."""
     rng = random.Random(seed)
-    people = _people(count, rng)
+    people = _people(count, rng, password)
     pairs = _pairs(program, people, count, rng)
     _agreements(pairs, rng)
     _meetings(pairs, meetings_per_pair, rng)
@@ -50,15 +52,18 @@ def demo_pairs_add(*, program, count, meetings_per_pair=5, seed=None):
     return pairs
 
 
-def _people(count, rng):
+def _people(count, rng, password=None):
     User = get_user_model()
+    # One hash for all: hashing is slow on purpose, and the same password
+    # hashed once is as valid for each of them. "!" is an unusable password:
+    # set one by a reset or an invitation.
+    hashed = make_password(password) if password else "!"
     tag = secrets.token_hex(3)  # addresses unique across runs
     offset = rng.randrange(10_000)
     users = []
     for i in range(2 * count):
         name = person_name(offset + i)
-        # "!" is an unusable password: set one by a reset or an invitation.
-        users.append(User(email=f"{email_local_part(name)}.{tag}{i}@example.org", name=name, password="!"))
+        users.append(User(email=f"{email_local_part(name)}.{tag}{i}@example.org", name=name, password=hashed))
     return User.objects.bulk_create(users, batch_size=BATCH)
 
 

@@ -33,6 +33,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--pairs", type=int, default=0, help="also add this many generated pairs to the program between individuals"
         )
+        parser.add_argument(
+            "--password", default=None, help="the generated pairs' people log in with this password (the load test)"
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -56,7 +59,7 @@ class Command(BaseCommand):
             organisations=("Idrottsföreningen Framåt", "Kulturföreningen Gnistan"),
         )
         if options["pairs"] > 0:
-            demo_pairs_add(program=individuals, count=options["pairs"])
+            demo_pairs_add(program=individuals, count=options["pairs"], password=options["password"])
             self.stdout.write(f"Added {options['pairs']:,} pairs to {individuals}.")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ with:"))
         for email in LOGINS:
