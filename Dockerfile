@@ -39,4 +39,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 
 # Web by default; compose.yaml gives worker and beat their own commands.
 CMD ["gunicorn", "mentorskap.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", \
-     "--timeout", "30", "--graceful-timeout", "30", "--access-logfile", "-", "--no-control-socket"]
+     "--timeout", "30", "--graceful-timeout", "30", "--access-logfile", "-", "--no-control-socket", \
+     "--logger-class", "mentorskap.gunicorn_logs.RedactingLogger"]

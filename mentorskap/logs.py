@@ -25,6 +25,17 @@ HEADER = "X-Request-ID"
 ACCEPTED = re.compile(r"[A-Za-z0-9._:@+=-]{1,128}")
 NONE = "-"
 
+# A path that is itself a secret: a survey's answer link works without
+# logging in (surveys/urls.py, mounted at /uppfoljning/ by mentorskap.urls),
+# so it never goes into a log line, an access log's request or referrer.
+SECRET_PATHS = re.compile(r"(/uppfoljning/svar/)[^/\s?#\"']+")
+
+
+def redact_secrets(text: str) -> str:
+    """`text` with the secret part of such paths replaced by "…"."""
+    return SECRET_PATHS.sub(r"\1…", text)
+
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default=NONE)
 
 
@@ -61,10 +72,15 @@ request_finished.connect(_forget_request_id, dispatch_uid="mentorskap.logs.forge
 
 
 class RequestIdFilter(logging.Filter):
-    """Puts the current request's (or task's) id on every record."""
+    """Puts the current request's (or task's) id on every record, and keeps
+    secret paths out of it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
+        # Django's own lines name the path ("Not Found: /…"): no link's secret in them.
+        message = record.getMessage()
+        if SECRET_PATHS.search(message):
+            record.msg, record.args = redact_secrets(message), ()
         return True
 
 

@@ -1,15 +1,19 @@
 """Log lines: the request id in every line of a request and in the answer,
 JSON lines in production (a real process, logging to standard output)."""
 
+import datetime as dt
 import json
 import logging
 import os
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
+from gunicorn.config import Config
 
-from mentorskap.logs import HEADER, JsonFormatter, RequestIdFilter, request_id_from, request_id_var
+from mentorskap.gunicorn_logs import RedactingLogger
+from mentorskap.logs import HEADER, JsonFormatter, RequestIdFilter, redact_secrets, request_id_from, request_id_var
 
 from .helpers.settings import BASE_DIR, PRODUCTION
 
@@ -94,3 +98,37 @@ def test_production_logs_json_lines_to_standard_output_with_the_request_id(tmp_p
     in_request = [line for line in lines if line["request_id"] == "probe-7"]
     assert in_request and any(line["logger"] == "health_check" for line in in_request)
     assert lines[-1]["message"] == "outside a request" and lines[-1]["request_id"] == "-"
+
+
+SECRET = "/uppfoljning/svar/AbC123-hemlig.XyZ/"
+
+
+def test_a_survey_link_s_secret_never_reaches_a_log_line(caplog):
+    """Django names the path of a refused request; the link's secret is cut out."""
+    caplog.set_level(logging.WARNING, logger="django.request")
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Gone: %s", (SECRET,), None)
+    assert RequestIdFilter().filter(record)
+    assert record.getMessage() == "Gone: /uppfoljning/svar/…/"
+    assert redact_secrets(f"GET {SECRET}?x=1 HTTP/1.1") == "GET /uppfoljning/svar/…/?x=1 HTTP/1.1"
+    assert redact_secrets("/program/1/") == "/program/1/"
+
+
+def test_gunicorn_s_access_log_holds_no_survey_secret():
+    """The request line, the path and the referrer of gunicorn's access log."""
+    config = Config()
+    config.set("accesslog", "-")
+    logger = RedactingLogger(config)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": SECRET,
+        "PATH_INFO": SECRET,
+        "QUERY_STRING": "",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": f"https://mentorskap.example.org{SECRET}",
+        "REMOTE_ADDR": "192.0.2.1",
+    }
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[])
+    request = SimpleNamespace(headers=[("REFERER", environ["HTTP_REFERER"])])
+    atoms = logger.atoms(response, request, environ, dt.timedelta(milliseconds=5))
+    assert "AbC123" not in repr(atoms)
+    assert atoms["r"] == "GET /uppfoljning/svar/…/ HTTP/1.1"
