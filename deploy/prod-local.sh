@@ -31,6 +31,14 @@ if [ -z "${DJANGO_SECRET_KEY:-}" ] && [ -z "${DJANGO_SECRET_KEY_FILE:-}" ]; then
   export DJANGO_SECRET_KEY_FILE
 fi
 
+# The notes' key the same way (MENTORSKAP_NOTE_KEYS), unless one is given.
+if [ -z "${MENTORSKAP_NOTE_KEYS:-}" ] && [ -z "${MENTORSKAP_NOTE_KEYS_FILE:-}" ]; then
+  notes=var/prod-local-note-keys
+  [ -s "$notes" ] || (umask 077 && "$BIN/python" -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" >"$notes")
+  MENTORSKAP_NOTE_KEYS_FILE="$PWD/$notes"
+  export MENTORSKAP_NOTE_KEYS_FILE
+fi
+
 procfile=var/Procfile.prod-local
 cp Procfile "$procfile"
 # No SMTP server or e-mail service given: a local sink prints every e-mail.

@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import django
+from cryptography.fernet import Fernet
 
 from .stack import BASE_DIR, BIN, RedisServer, Stack, collect_static, http_status, wait_until
 
@@ -52,9 +53,15 @@ def main():
 
     manage = [str(BIN / "python"), "manage.py"]
     run = {"env": {**os.environ, **env}, "cwd": BASE_DIR, "check": True}
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], **run)  # noqa: S603
-    # One in ten generated pairs has ended (read-only): seed enough active ones.
-    subprocess.run([*manage, "seed_demo", "--pairs", str(users + users // 5 + 1), "--password", PASSWORD], **run)  # noqa: S603
+    # The cache is up before the seeding: every write renews a program's cached figures there.
+    redis.start()
+    try:
+        subprocess.run([*manage, "migrate", "--noinput", "-v0"], **run)  # noqa: S603
+        # One in ten generated pairs has ended (read-only): seed enough active ones.
+        subprocess.run([*manage, "seed_demo", "--pairs", str(users + users // 5 + 1), "--password", PASSWORD], **run)  # noqa: S603
+    except BaseException:
+        redis.stop()
+        raise
     people = people_of_the_test(env, users)
     people_file = workdir / "people.json"
     people_file.write_text(json.dumps(people))
@@ -64,7 +71,6 @@ def main():
         [str(BIN / "python"), "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{smtp_port}", "-c", "aiosmtpd.handlers.Sink"],
         cwd=BASE_DIR,
     )
-    redis.start()
     stack = Stack(workdir / "logs", env, web_port)
     try:
         stack.web()
@@ -123,6 +129,7 @@ def production_env(database_url, redis, web_port, smtp_port):
         "DJANGO_SETTINGS_MODULE": "mentorskap.settings",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "load-test-only-" + os.urandom(24).hex(),
+        "MENTORSKAP_NOTE_KEYS": Fernet.generate_key().decode(),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": f"http://127.0.0.1:{web_port}",
         "DJANGO_SECURE_SSL_REDIRECT": "false",

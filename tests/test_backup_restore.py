@@ -20,6 +20,7 @@ from loadtest.stack import BASE_DIR, Stack, collect_static
 from .helpers.live_celery import database_url
 from .helpers.people import Person
 from .helpers.services import require
+from .helpers.settings import NOTE_KEY
 from .helpers.smtp import free_port
 
 DEMO_PASSWORD = "mentorskap-demo"  # seed_demo's logins
@@ -50,6 +51,7 @@ def production_env(url, tmp_path, port):
         "DJANGO_SETTINGS_MODULE": "mentorskap.settings",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "backup-test-" + "k3y" * 20,
+        "MENTORSKAP_NOTE_KEYS": NOTE_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_SECURE_COOKIES": "false",

@@ -15,7 +15,6 @@ from sessions.models import Agreement, AgreementVersion, Comment, Meeting, Remin
 from .helpers.services import require
 
 BEFORE = [("mentoring_sessions", "0004_agreement_confidentiality_in_force"), ("programs", "0006_pair_is_par")]
-AFTER = [("mentoring_sessions", "0006_crypto_encrypt_notes"), ("programs", "0008_crypto_encrypt_checkin_notes")]
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -87,7 +86,8 @@ def test_the_upgrade_encrypts_what_is_stored_and_the_way_back_decrypts():
             table: relfilenode(table) for table in ("mentoring_sessions_reminderitem", "mentoring_sessions_meeting")
         }
 
-        migrate(AFTER)
+        # Through every later migration too: the rows are read with today's models.
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
         encrypted = stored()
         assert {table: relfilenode(table) for table in tables} == tables  # no table was rewritten
         assert encrypted[1] == encrypted[4] == ""  # empty stays empty

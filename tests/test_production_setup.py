@@ -33,6 +33,7 @@ from .factories import MentorshipFactory, ProgramFactory, UserFactory
 from .helpers.live_celery import database_url
 from .helpers.people import Person, production_hash
 from .helpers.services import require
+from .helpers.settings import NOTE_KEY
 from .helpers.smtp import Recorder, SMTPServer, free_port
 
 CACHE_URL = "redis://127.0.0.1:6379/9"  # the shared Redis: only the broker is stopped below
@@ -72,6 +73,7 @@ def stack(tmp_path, smtp_server):
         "DJANGO_SETTINGS_MODULE": "mentorskap.settings",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "production-test-" + "s3cr3t" * 8,
+        "MENTORSKAP_NOTE_KEYS": NOTE_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": f"http://127.0.0.1:{web_port}",
         # Plain HTTP on loopback: no TLS proxy in front.
