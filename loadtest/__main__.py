@@ -50,6 +50,7 @@ def main():
     redis = RedisServer(int(os.environ.get("LOAD_REDIS_PORT", "8795")), workdir)
     env = production_env(database_url, redis, web_port, smtp_port)
     env["WEB_CONCURRENCY"] = os.environ.get("WEB_CONCURRENCY", "4")
+    env["BEAT_SCHEDULE"] = str(workdir / "beat-schedule")  # beat's own file, beside the run's other files
 
     manage = [str(BIN / "python"), "manage.py"]
     run = {"env": {**os.environ, **env}, "cwd": BASE_DIR, "check": True}
