@@ -239,3 +239,16 @@ def test_admin_superuser_only(client_for, coordinator, superuser, mentee):
     client.post(url, {"action": "carry_out", "_selected_action": [request.pk]})
     mentee.refresh_from_db()
     assert not mentee.is_active
+
+
+@pytest.mark.parametrize("role", ["mentee", "mentor", "coordinator", "other_coordinator", "outsider", "superuser"])
+def test_every_role_gets_its_own_data_and_no_one_else_s(request, client_for, role, journal, mentee, mentor):
+    """Mina data is always the logged-in person's own, whoever they are: the
+    pair's coordinator and a superuser read the pair elsewhere, never here."""
+    person = request.getfixturevalue(role)
+    data = client_for(person).get(reverse("my_data_json")).json()
+    assert data["account"]["email"] == person.email
+    in_pair = person.pk in (mentee.pk, mentor.pk)
+    assert bool(data["pairs"]) == in_pair
+    page = client_for(person).get(reverse("my_data_page")).content.decode()
+    assert ("Maja vill leda styrelsen." in page) == in_pair  # the pair's agreement, only for its people

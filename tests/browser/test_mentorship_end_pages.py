@@ -1,12 +1,17 @@
 """Ending a mentorship in the browser (issue 11): the mentee proposes to end,
-the mentor confirms, both print the certificate; the coordinator's ending
-form. Every new page passes the axe check, desktop and phone, and the
-certificate in print too."""
+the mentor confirms, both answer the evaluation through the link in their
+e-mail and print the certificate; the coordinator's ending form. Every new
+page passes the axe check, desktop and phone, and the certificate in print
+too."""
 
 import pytest
 
+from outbox.models import OutgoingMail
+from surveys.models import Answer, Invitation, SurveyKind
+from surveys.services import surveys_scan
 from tests.factories import PASSWORD, AgreementFactory
 from tests.helpers.browser import PHONE, axe_check, login
+from tests.helpers.surveys import link_in
 
 pytestmark = pytest.mark.browser
 
@@ -32,6 +37,27 @@ def test_a_party_proposes_the_other_confirms_both_print(new_page, mentorship, vi
     axe_check(mentor_page)
     mentor_page.get_by_role("button", name="Bekräfta avslutet").click()
     assert mentor_page.get_by_text("Tack för er tid tillsammans!").is_visible()
+
+    # The ended pair is asked for the evaluation (the hourly scan); each answers through their own link.
+    surveys_scan()
+    rows = {
+        row.recipient_id: row for row in OutgoingMail.objects.filter(kind="survey_invitation", mentorship=mentorship)
+    }
+    assert set(rows) == {mentorship.mentee_id, mentorship.mentor_id}
+    for page, person, best in (
+        (mentee_page, mentorship.mentee, "Att jag vågade leda"),
+        (mentor_page, mentorship.mentor, "Att se henne växa"),
+    ):
+        page.goto(link_in(rows[person.pk]))
+        axe_check(page)
+        page.check("input[name='value'][value='5']")
+        page.check("input[name='frequency'][value='monthly']")
+        page.fill("textarea[name='best']", best)
+        page.check("input[name='recommend'][value='10']")
+        page.click("#survey-form button[type='submit']")
+        page.wait_for_selector("#survey-saved")
+    assert Invitation.objects.filter(survey__kind=SurveyKind.EVALUATION, answered=True).count() == 2
+    assert sorted(Answer.objects.values_list("best", flat=True)) == ["Att jag vågade leda", "Att se henne växa"]
 
     for page in (mentee_page, mentor_page):
         page.goto(f"/mentorskap/{mentorship.public_id}/")
