@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from mentorskap.admin_access import SuperuserReadOnlyAdmin
+
 from .models import Invitation, User
 
 
@@ -20,7 +22,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(SuperuserReadOnlyAdmin, admin.ModelAdmin):
     """A read-only list for superusers: who was invited, when, and whether
     the link was used. The link itself (public_id) is never shown."""
 
@@ -31,18 +33,3 @@ class InvitationAdmin(admin.ModelAdmin):
     fields = ["user", "mentorship", "created_at", "expires_at", "used_at"]
     readonly_fields = fields
     date_hierarchy = "created_at"
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -7,6 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from mentorskap.admin_access import SuperuserReadOnlyAdmin, is_superuser
+
 from .models import AuditEntry
 
 READ_LABELS = {
@@ -57,7 +59,7 @@ class KindFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(LogEntryAdminMixin, admin.ModelAdmin):
+class AuditEntryAdmin(SuperuserReadOnlyAdmin, LogEntryAdminMixin, admin.ModelAdmin):
     date_hierarchy = "timestamp"
     list_display = ["timestamp", "action", "content_type", "object_repr", "actor_email", "summary"]
     list_filter = ["action", ReadFilter, KindFilter, "timestamp"]
@@ -101,20 +103,5 @@ class AuditEntryAdmin(LogEntryAdminMixin, admin.ModelAdmin):
     @staticmethod
     def _superusers_only(request):
         # As everywhere, what a person may not see is a 404, not a 403.
-        if not (request.user.is_active and request.user.is_superuser):
+        if not is_superuser(request):
             raise Http404
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
