@@ -90,3 +90,14 @@ class EncryptedJSONField(_EncryptedLookups, models.JSONField):
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         stored = super().from_db_value(value, expression, connection)
         return crypto.decrypt_json(stored, where=f"{self.model._meta.label}.{self.name}")
+
+
+def encrypted_field_names(model: type[models.Model], prefix: str = "") -> list[str]:
+    """The names (with `prefix`, e.g. "agreement__") of `model`'s encrypted
+    fields: for `.defer()` on a page that shows no note text, so it neither
+    reads nor decrypts it (50 agreements were 400 decryptions, ~10 ms)."""
+    return [
+        prefix + field.name
+        for field in model._meta.concrete_fields
+        if isinstance(field, EncryptedTextField | EncryptedJSONField)
+    ]

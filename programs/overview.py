@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import invitation_states, not_registered
+from mentorskap.encrypted_fields import encrypted_field_names
 from mentorskap.localtime import LOCAL_TZ, local_date
 
 from .checkins import checkin_due_filter, next_checkin_due, with_checkins
@@ -21,6 +22,12 @@ from .models import FocusArea, MeetingStatus, Mentorship, MentorshipStatus, Orga
 from .selectors import held_meetings, stall_reason, stalled_filter, with_meeting_dates
 
 PAGE_SIZE = 50
+# The page shows no note text: the rows neither read nor decrypt it.
+NOT_SHOWN = [
+    "end_note",
+    *encrypted_field_names(Mentorship),
+    *encrypted_field_names(Mentorship._meta.get_field("agreement").related_model, "agreement__"),
+]
 # The chart's geometry in SVG units: one bar per month.
 CHART_STEP, CHART_BASE, CHART_BAR_MAX = 40, 115, 95
 SORTS = {
@@ -72,6 +79,8 @@ class PairFilterForm(forms.Form):
         focus, associations = figure_cached(program.pk, "choices", now, lambda: _choices(program))
         self.fields["focus"].queryset = FocusArea.objects.filter(pk__in=focus)
         self.fields["association"].queryset = Organisation.objects.filter(pk__in=associations)
+        # Only a program between associations offers the filter.
+        self.has_associations = bool(associations)
 
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())
@@ -114,12 +123,10 @@ def _sort(data: dict[str, Any]) -> tuple[str, ...]:
 def _filtered_by_fields(pairs: QuerySet[Mentorship], data: dict[str, Any]) -> QuerySet[Mentorship]:
     """What the pair's own columns answer: search, status, focus area, association."""
     for word in (data.get("q") or "").split():
-        pairs = pairs.filter(
-            Q(mentee__name__icontains=word)
-            | Q(mentee__email__icontains=word)
-            | Q(mentor__name__icontains=word)
-            | Q(mentor__email__icontains=word)
-        )
+        # The people first (a trigram index answers it on PostgreSQL), then
+        # their pairs: not four LIKEs over both people of every pair.
+        people = get_user_model().objects.filter(Q(name__icontains=word) | Q(email__icontains=word)).values("pk")
+        pairs = pairs.filter(Q(mentee__in=people) | Q(mentor__in=people))
     if data.get("status"):
         pairs = pairs.filter(status=data["status"])
     if data.get("focus"):
@@ -160,18 +167,35 @@ def pairs_page(program: Program, form: PairFilterForm, *, now: datetime, number:
     else:
         plain = _filtered_by_fields(program.mentorships.all(), data)
         chosen = _filtered_by_rules(plain, program, data, today=local_date(now)).order_by(*_sort(data))
-    page = Paginator(chosen.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
+    paginator = Paginator(chosen.values_list("pk", flat=True), PAGE_SIZE)
+    known = _count_known(program, data, now=now)
+    if known is not None:
+        paginator.count = known  # type: ignore[misc]  # a cached_property, set instead of a COUNT over 10,000 pairs
+    page = paginator.get_page(number)
     ids = list(page.object_list)
-    rows = pairs_annotated(program, now=now).filter(pk__in=ids)
-    found = {
-        pair.pk: pair
-        for pair in rows.select_related(
-            "program", "mentor", "mentee", "agreement", "mentor_organisation", "mentee_organisation"
-        )
-    }
+    rows = (
+        pairs_annotated(program, now=now)
+        .filter(pk__in=ids)
+        .select_related("mentor", "mentee", "agreement", "mentor_organisation", "mentee_organisation")
+        .defer(*NOT_SHOWN)
+    )
+    found = {pair.pk: pair for pair in rows}
     page.object_list = [found[pk] for pk in ids]
+    for pair in page.object_list:
+        pair.program = program  # the page's own program, not one more join per row
     _describe(page.object_list, now=now)
     return page
+
+
+def _count_known(program: Program, data: dict[str, Any], *, now: datetime) -> int | None:
+    """How many pairs the filter finds, from the program's cached figures when
+    it filters by status at most; None when only a COUNT can tell."""
+    if any(data.get(key) for key in ("q", "attention", "focus", "association")):
+        return None
+    counts = figure_cached(program.pk, "counts", now, lambda: _program_counts(program, now=now))
+    if data.get("status"):
+        return int(counts["by_status"].get(data["status"], 0))
+    return int(counts["pairs"])
 
 
 def pairs_all(program: Program, form: PairFilterForm, *, now: datetime) -> list[Mentorship]:
