@@ -68,27 +68,29 @@ def figures_cached(
     program_ids: list[int], name: str, now: datetime, compute: Callable[[list[int]], dict[int, Any]]
 ) -> dict[int, Any]:
     """The figure `name` of each program, from the cache where it is kept
-    and current; `compute(ids)` gives those missing, by program id."""
-    versions = cache.get_many([_version_key(pk) for pk in program_ids])
-    fresh = {}
-    for pk in program_ids:
-        if _version_key(pk) not in versions:
-            fresh[_version_key(pk)] = uuid.uuid4().hex
+    and current; `compute(ids)` gives those missing, by program id.
+
+    A figure is kept with the program's version it was computed under, so
+    the version and the figure are read in one round trip to the cache."""
+    keys = {pk: f"{_PREFIX}:{pk}:{name}" for pk in program_ids}
+    found = cache.get_many([_version_key(pk) for pk in program_ids] + list(keys.values()))
+    versions = {pk: found.get(_version_key(pk)) for pk in program_ids}
+    fresh = {pk: uuid.uuid4().hex for pk, version in versions.items() if version is None}
     if fresh:
-        cache.set_many(fresh, None)
+        cache.set_many({_version_key(pk): version for pk, version in fresh.items()}, None)
         versions.update(fresh)
-    keys = {pk: f"{_PREFIX}:{pk}:{versions[_version_key(pk)]}:{name}" for pk in program_ids}
-    found = cache.get_many(list(keys.values()))
     # Each figure is kept with the time it was computed for: one asked for
     # FIGURES_SECONDS later (or earlier) by the caller's clock is computed afresh.
     at = now.timestamp()
-    figures = {
-        pk: found[key][1] for pk, key in keys.items() if key in found and 0 <= at - found[key][0] < FIGURES_SECONDS
-    }
+    figures = {}
+    for pk, key in keys.items():
+        kept = found.get(key)
+        if kept is not None and kept[0] == versions[pk] and 0 <= at - kept[1] < FIGURES_SECONDS:
+            figures[pk] = kept[2]
     missing = [pk for pk in program_ids if pk not in figures]
     if missing:
         computed = compute(missing)
-        cache.set_many({keys[pk]: (at, computed[pk]) for pk in missing}, FIGURES_SECONDS)
+        cache.set_many({keys[pk]: (versions[pk], at, computed[pk]) for pk in missing}, FIGURES_SECONDS)
         figures.update(computed)
     return figures
 
