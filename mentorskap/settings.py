@@ -481,6 +481,9 @@ if not DEBUG and _split("CACHE_URL", _cache_url).scheme.lower() not in SHARED_CA
         "Set e.g. CACHE_URL=redis://host:6379/1 (see docs/deploy.md, 'Settings')."
     )
 CACHES = {"default": _parsed("CACHE_URL", environ.Env.cache_url_config, _cache_url)}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same cache, without a new redis-py client on every call (mentorskap/redis_cache.py).
+    CACHES["default"]["BACKEND"] = "mentorskap.redis_cache.RedisCache"
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "sv"

@@ -208,7 +208,7 @@ def test_production_can_share_the_rate_limit_cache_between_processes():
         "django.setup(); from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
     )
     result = run_with_production_env("-c", script)
-    assert result.stdout.strip().endswith("django.core.cache.backends.redis.RedisCache"), result.stderr
+    assert result.stdout.strip().endswith("mentorskap.redis_cache.RedisCache"), result.stderr
 
 
 def test_production_refuses_to_start_with_a_per_process_cache():

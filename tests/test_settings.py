@@ -56,8 +56,8 @@ def test_production_without_a_shared_cache_stops_and_says_what_to_set(cache_url)
 @pytest.mark.parametrize(
     ("cache_url", "backend"),
     [
-        ("redis://127.0.0.1:6379/1", "django.core.cache.backends.redis.RedisCache"),
-        ("rediss://cache.example.org:6380/1", "django.core.cache.backends.redis.RedisCache"),
+        ("redis://127.0.0.1:6379/1", "mentorskap.redis_cache.RedisCache"),
+        ("rediss://cache.example.org:6380/1", "mentorskap.redis_cache.RedisCache"),
         ("filecache:///var/tmp/mentorskap-cache", "django.core.cache.backends.filebased.FileBasedCache"),
         ("dbcache://mentorskap_cache", "django.core.cache.backends.db.DatabaseCache"),
     ],
