@@ -6,6 +6,9 @@ word, and on PostgreSQL the indexes the sort and the search read exist."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from programs.models import Mentorship, MentorshipStatus
 
@@ -69,3 +72,21 @@ def test_postgresql_has_the_sort_and_search_indexes():
         cursor.execute("EXPLAIN SELECT id FROM accounts_user WHERE UPPER(name::text) LIKE UPPER('%lindq%')")
         plan = " ".join(row[0] for row in cursor.fetchall())
     assert "user_name_trgm" in plan
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_rows_say_what_the_template_filters_would(client_for, coordinator, program, language):
+    many_pairs(program, 3)
+    client = client_for(coordinator)
+    client.cookies["django_language"] = language
+    coordinator.language = language
+    coordinator.save()
+    response = client.get(page_url(program), headers={"accept-language": language})
+    assert response.status_code == 200 and response.headers["Content-Language"] == language
+    with translation.override(language):
+        for pair, row in zip(response.context["pairs"], response.context["rows"], strict=True):
+            assert row["url"] == reverse("program_pair", args=[pair.public_id])
+            assert row["last"] == date_format(timezone.localtime(pair.last_at), "j F Y")
+            assert row["next"] == date_format(timezone.localtime(pair.next_at), "j F Y H:i")
+            assert row["status"] == str(pair.get_status_display())
+            assert row["url"] in response.content.decode()
