@@ -90,3 +90,13 @@ def test_the_rows_say_what_the_template_filters_would(client_for, coordinator, p
             assert row["next"] == date_format(timezone.localtime(pair.next_at), "j F Y H:i")
             assert row["status"] == str(pair.get_status_display())
             assert row["url"] in response.content.decode()
+
+
+def test_the_filter_reads_its_focus_areas_without_a_server_side_cursor(client_for, coordinator, program):
+    pairs = many_pairs(program, 2)
+    area = pairs[0].program.focus_areas.model.objects.first()
+    pairs[0].focus_areas.add(area)
+    with CaptureQueriesContext(connection) as queries:
+        response = client_for(coordinator).get(page_url(program))
+    assert f'<option value="{area.pk}">{area.name}</option>' in response.content.decode()
+    assert not any("DECLARE" in query["sql"] for query in queries)
