@@ -289,7 +289,15 @@ def meetings_per_month(program: Program, *, now: datetime) -> list[dict[str, Any
     """Held meetings by month over the program's life, every month shown
     (an empty month is a 0, not a gap), with each bar's share of the
     highest month for the chart. Kept in the shared cache (programs.figures)."""
-    return figure_cached(program.pk, "months", now, lambda: _meetings_per_month(program, now=now))
+    months = figure_cached(program.pk, "months", now, lambda: _meetings_per_month(program, now=now))
+    return [_with_bar(index, month) for index, month in enumerate(months)]
+
+
+def _with_bar(index: int, month: dict[str, Any]) -> dict[str, Any]:
+    """The month's bar in the chart's SVG units: `x` of its slot, `height` by
+    its share of the highest month, `y` of its top above the base line."""
+    height = round(month["share"] * CHART_BAR_MAX)
+    return {**month, "x": index * CHART_STEP, "height": height, "y": CHART_BASE - height}
 
 
 def _meetings_per_month(program: Program, *, now: datetime) -> list[dict[str, Any]]:

@@ -402,3 +402,19 @@ def test_query_counts_do_not_grow_from_10_to_500_pairs(client_for, coordinator, 
     many_pairs(program, 490, tag="q")
     assert count() == few
     assert few[1] <= few[0]
+
+
+def test_the_chart_draws_one_bar_a_month_in_its_own_place_and_by_its_share(client_for, coordinator, program):
+    many_pairs(program, 3)
+    response = client_for(coordinator).get(page_url(program))
+    months = response.context["months"]
+    assert len(months) >= 2
+    html = response.content.decode()
+    for index, month in enumerate(months):
+        assert month["x"] == index * 40
+        assert month["height"] == round(month["share"] * 95) and month["y"] == 115 - month["height"]
+        assert f'<g transform="translate({month["x"]},0)">' in html
+        assert f'<rect x="5" y="{month["y"]}" width="30" height="{month["height"]}"' in html
+    highest = max(months, key=lambda month: month["count"])
+    assert highest["count"] > 0 and highest["height"] == 95
+    assert "translate(,0)" not in html and 'height=""' not in html
