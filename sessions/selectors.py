@@ -81,32 +81,35 @@ def next_step(mentorship: Mentorship, user: User, meetings: Sequence[Meeting], n
 
 
 def mentorship_for_page(public_id: UUID | str) -> Mentorship | None:
-    """One pair with everything its pages show about the pair itself."""
-    return (
-        Mentorship.objects.select_related(
-            "program", "mentor", "mentee", "agreement", "agreement__updated_by", "end_proposed_by"
-        )
-        .prefetch_related("focus_areas")
-        .filter(public_id=public_id)
-        .first()
-    )
+    """One pair with everything its pages show about the pair itself. The
+    proposer of an end is loaded by its key only where a page names them:
+    each join more costs PostgreSQL more planning than the row costs to read."""
+    pairs = Mentorship.objects.select_related("program", "mentor", "mentee", "agreement")
+    # get() rather than first(): a unique lookup needs no ORDER BY through the program.
+    try:
+        return pairs.prefetch_related("focus_areas").get(public_id=public_id)
+    except Mentorship.DoesNotExist:
+        return None
 
 
 def meeting_for_page(public_id: UUID | str) -> Meeting | None:
-    return (
-        Meeting.objects.select_related(
-            "mentorship__program", "mentorship__mentor", "mentorship__mentee", "mentorship__agreement"
-        )
-        .filter(public_id=public_id)
-        .first()
+    meetings = Meeting.objects.select_related(
+        "mentorship__program", "mentorship__mentor", "mentorship__mentee", "mentorship__agreement"
     )
+    try:
+        return meetings.get(public_id=public_id)
+    except Meeting.DoesNotExist:
+        return None
 
 
 def journal_meetings(mentorship: Mentorship) -> list[Meeting]:
-    """Every meeting of the pair, newest first, with its items and comments."""
+    """Every meeting of the pair, newest first, with its items and comments.
+    The prefetches order within a meeting only: the models' default ordering
+    starts with the meeting, which joins meeting, pair and program for nothing."""
     return list(
         mentorship.meetings.order_by("-number").prefetch_related(
-            "reminder_items", Prefetch("comments", queryset=Comment.objects.select_related("author"))
+            Prefetch("reminder_items", queryset=ReminderItem.objects.order_by("position", "id")),
+            Prefetch("comments", queryset=Comment.objects.select_related("author").order_by("created_at")),
         )
     )
 
