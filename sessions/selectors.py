@@ -102,16 +102,29 @@ def meeting_for_page(public_id: UUID | str) -> Meeting | None:
         return None
 
 
-def journal_meetings(mentorship: Mentorship) -> list[Meeting]:
-    """Every meeting of the pair, newest first, with its items and comments.
-    The prefetches order within a meeting only: the models' default ordering
-    starts with the meeting, which joins meeting, pair and program for nothing."""
-    return list(
-        mentorship.meetings.order_by("-number").prefetch_related(
-            Prefetch("reminder_items", queryset=ReminderItem.objects.order_by("position", "id")),
-            Prefetch("comments", queryset=Comment.objects.select_related("author").order_by("created_at")),
+def journal_meetings(mentorship: Mentorship, *, comments: bool = True) -> list[Meeting]:
+    """Every meeting of the pair, newest first, with its items and comments
+    (`comments=False` where the page shows none, as the notes form: one query
+    fewer, no comment decrypted)."""
+    meetings = _meetings_with_items(mentorship)
+    if comments:
+        meetings = meetings.prefetch_related(
+            Prefetch("comments", queryset=Comment.objects.select_related("author").order_by("created_at"))
         )
-    )
+    return list(meetings)
+
+
+def timeline_meetings(mentorship: Mentorship) -> list[Meeting]:
+    """The meetings as the mentorship page lists them: with their items, and
+    of their comments only `comment_count`, since the page shows no comment."""
+    return list(_meetings_with_items(mentorship).annotate(comment_count=Count("comments")))
+
+
+def _meetings_with_items(mentorship: Mentorship) -> QuerySet[Meeting]:
+    # The prefetch orders within a meeting only: the model's default ordering
+    # starts with the meeting, which joins meeting, pair and program for nothing.
+    items = Prefetch("reminder_items", queryset=ReminderItem.objects.order_by("position", "id"))
+    return mentorship.meetings.order_by("-number").prefetch_related(items)
 
 
 def current_reminder_items(meetings: Sequence[Meeting]) -> tuple[Meeting | None, list[ReminderItem]]:

@@ -9,14 +9,14 @@ from ..selectors import (
     meeting_needing_notes,
     next_booked_meeting,
     next_step,
+    timeline_meetings,
     with_next_meetings,
 )
 from .access import abilities, mentorship_or_404
 from .decorators import journal_view
 
 
-def _journal_context(request, mentorship):
-    meetings = journal_meetings(mentorship)
+def _journal_context(request, mentorship, meetings):
     now = timezone.now()
     items_meeting, items = current_reminder_items(meetings)
     return {
@@ -36,7 +36,7 @@ def _journal_context(request, mentorship):
 @journal_view
 def mentorship_detail(request, public_id):
     mentorship = mentorship_or_404(request, public_id)
-    context = _journal_context(request, mentorship)
+    context = _journal_context(request, mentorship, timeline_meetings(mentorship))
     record_note_reads(request, mentorship, **journal_shown(context), page="mentorship")
     return render(request, "mentoring_sessions/mentorship_detail.html", context)
 
@@ -45,7 +45,7 @@ def mentorship_detail(request, public_id):
 def journal_print(request, public_id):
     """The whole journal laid out like the paper template."""
     mentorship = mentorship_or_404(request, public_id)
-    context = _journal_context(request, mentorship)
+    context = _journal_context(request, mentorship, journal_meetings(mentorship))
     context["meetings"] = with_next_meetings(list(reversed(context["meetings"])))
     context["first_meeting"] = _first(context["meetings"])
     record_note_reads(request, mentorship, **journal_shown(context), page="journal_print")
