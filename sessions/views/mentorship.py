@@ -5,6 +5,7 @@ from ..note_reads import journal_shown, record_note_reads
 from ..selectors import (
     agreement_of,
     current_reminder_items,
+    current_reminder_items_of,
     journal_meetings,
     meeting_needing_notes,
     next_booked_meeting,
@@ -16,9 +17,9 @@ from .access import abilities, mentorship_or_404
 from .decorators import journal_view
 
 
-def _journal_context(request, mentorship, meetings):
+def _journal_context(request, mentorship, meetings, remember):
     now = timezone.now()
-    items_meeting, items = current_reminder_items(meetings)
+    items_meeting, items = remember
     return {
         "mentorship": mentorship,
         "agreement": agreement_of(mentorship),
@@ -36,7 +37,8 @@ def _journal_context(request, mentorship, meetings):
 @journal_view
 def mentorship_detail(request, public_id):
     mentorship = mentorship_or_404(request, public_id)
-    context = _journal_context(request, mentorship, timeline_meetings(mentorship))
+    meetings = timeline_meetings(mentorship)
+    context = _journal_context(request, mentorship, meetings, current_reminder_items_of(meetings))
     record_note_reads(request, mentorship, **journal_shown(context), page="mentorship")
     return render(request, "mentoring_sessions/mentorship_detail.html", context)
 
@@ -45,7 +47,8 @@ def mentorship_detail(request, public_id):
 def journal_print(request, public_id):
     """The whole journal laid out like the paper template."""
     mentorship = mentorship_or_404(request, public_id)
-    context = _journal_context(request, mentorship, journal_meetings(mentorship))
+    meetings = journal_meetings(mentorship)
+    context = _journal_context(request, mentorship, meetings, current_reminder_items(meetings))
     context["meetings"] = with_next_meetings(list(reversed(context["meetings"])))
     context["first_meeting"] = _first(context["meetings"])
     record_note_reads(request, mentorship, **journal_shown(context), page="journal_print")
