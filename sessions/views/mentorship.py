@@ -1,4 +1,7 @@
+from uuid import UUID
+
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from ..note_reads import journal_shown, record_note_reads
@@ -37,10 +40,23 @@ def _journal_context(request, mentorship, meetings, remember):
 @journal_view
 def mentorship_detail(request, public_id):
     mentorship = mentorship_or_404(request, public_id)
-    meetings = timeline_meetings(mentorship)
+    meetings = _with_links(timeline_meetings(mentorship))
     context = _journal_context(request, mentorship, meetings, current_reminder_items_of(meetings))
     record_note_reads(request, mentorship, **journal_shown(context), page="mentorship")
     return render(request, "mentoring_sessions/mentorship_detail.html", context)
+
+
+_ANY = UUID(int=0)
+
+
+def _with_links(meetings):
+    """Each meeting's `detail_url` and `notes_url`, from one reversal of each
+    for the page rather than a {% url %} for every row of the timeline."""
+    detail, notes = reverse("meeting_detail", args=[_ANY]), reverse("meeting_notes", args=[_ANY])
+    for meeting in meetings:
+        meeting.detail_url = detail.replace(str(_ANY), str(meeting.public_id))
+        meeting.notes_url = notes.replace(str(_ANY), str(meeting.public_id))
+    return meetings
 
 
 @journal_view
