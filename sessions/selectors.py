@@ -81,34 +81,52 @@ def next_step(mentorship: Mentorship, user: User, meetings: Sequence[Meeting], n
 
 
 def mentorship_for_page(public_id: UUID | str) -> Mentorship | None:
-    """One pair with everything its pages show about the pair itself."""
-    return (
-        Mentorship.objects.select_related(
-            "program", "mentor", "mentee", "agreement", "agreement__updated_by", "end_proposed_by"
-        )
-        .prefetch_related("focus_areas")
-        .filter(public_id=public_id)
-        .first()
-    )
+    """One pair with everything its pages show about the pair itself. The
+    proposer of an end is loaded by its key only where a page names them:
+    each join more costs PostgreSQL more planning than the row costs to read."""
+    pairs = Mentorship.objects.select_related("program", "mentor", "mentee", "agreement")
+    # get() rather than first(): a unique lookup needs no ORDER BY through the program.
+    try:
+        return pairs.prefetch_related("focus_areas").get(public_id=public_id)
+    except Mentorship.DoesNotExist:
+        return None
 
 
 def meeting_for_page(public_id: UUID | str) -> Meeting | None:
-    return (
-        Meeting.objects.select_related(
-            "mentorship__program", "mentorship__mentor", "mentorship__mentee", "mentorship__agreement"
-        )
-        .filter(public_id=public_id)
-        .first()
-    )
+    """One meeting with its pair, the two parties and the agreement. Not the
+    program: the meeting pages name it only to a coordinator, and a sixth
+    table more than doubles PostgreSQL's planning of this query."""
+    meetings = Meeting.objects.select_related("mentorship__mentor", "mentorship__mentee", "mentorship__agreement")
+    try:
+        return meetings.get(public_id=public_id)
+    except Meeting.DoesNotExist:
+        return None
 
 
-def journal_meetings(mentorship: Mentorship) -> list[Meeting]:
-    """Every meeting of the pair, newest first, with its items and comments."""
-    return list(
-        mentorship.meetings.order_by("-number").prefetch_related(
-            "reminder_items", Prefetch("comments", queryset=Comment.objects.select_related("author"))
+def journal_meetings(mentorship: Mentorship, *, comments: bool = True) -> list[Meeting]:
+    """Every meeting of the pair, newest first, with its items and comments
+    (`comments=False` where the page shows none, as the notes form: one query
+    fewer, no comment decrypted)."""
+    meetings = _meetings_with_items(mentorship)
+    if comments:
+        meetings = meetings.prefetch_related(
+            Prefetch("comments", queryset=Comment.objects.select_related("author").order_by("created_at"))
         )
-    )
+    return list(meetings)
+
+
+def timeline_meetings(mentorship: Mentorship) -> list[Meeting]:
+    """The meetings as the mentorship page lists them: of their comments only
+    `comment_count`, and without their items, since the page shows no comment
+    and only the current "kom ihåg" list (current_reminder_items_of)."""
+    return list(mentorship.meetings.order_by("-number").annotate(comment_count=Count("comments")))
+
+
+def _meetings_with_items(mentorship: Mentorship) -> QuerySet[Meeting]:
+    # The prefetch orders within a meeting only: the model's default ordering
+    # starts with the meeting, which joins meeting, pair and program for nothing.
+    items = Prefetch("reminder_items", queryset=ReminderItem.objects.order_by("position", "id"))
+    return mentorship.meetings.order_by("-number").prefetch_related(items)
 
 
 def current_reminder_items(meetings: Sequence[Meeting]) -> tuple[Meeting | None, list[ReminderItem]]:
@@ -116,6 +134,19 @@ def current_reminder_items(meetings: Sequence[Meeting]) -> tuple[Meeting | None,
     for meeting in meetings:  # newest first
         if meeting.status != MeetingStatus.CANCELLED and meeting.reminder_items.all():
             return meeting, list(meeting.reminder_items.all())
+    return None, []
+
+
+def current_reminder_items_of(meetings: Sequence[Meeting]) -> tuple[Meeting | None, list[ReminderItem]]:
+    """current_reminder_items for meetings loaded without their items, in one
+    query of the items: without a prefetch's manager for every meeting."""
+    held = [meeting.pk for meeting in meetings if meeting.status != MeetingStatus.CANCELLED]
+    by_meeting: dict[int, list[ReminderItem]] = {}
+    for item in ReminderItem.objects.filter(meeting_id__in=held).order_by("position", "id"):
+        by_meeting.setdefault(item.meeting_id, []).append(item)
+    for meeting in meetings:  # newest first
+        if meeting.pk in by_meeting:
+            return meeting, by_meeting[meeting.pk]
     return None, []
 
 

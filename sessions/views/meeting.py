@@ -55,7 +55,7 @@ def meeting_notes(request, public_id):
         return redirect("agreement_edit", mentorship.public_id)
     if meeting.status == MeetingStatus.CANCELLED:
         raise Http404
-    meetings = journal_meetings(mentorship)
+    meetings = journal_meetings(mentorship, comments=False)
     meeting = next(m for m in meetings if m.pk == meeting.pk)
     previous = previous_meeting(meeting, meetings)
     previous_items = list(previous.reminder_items.all()) if previous else []

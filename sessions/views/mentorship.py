@@ -1,24 +1,28 @@
+from uuid import UUID
+
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from ..note_reads import journal_shown, record_note_reads
 from ..selectors import (
     agreement_of,
     current_reminder_items,
+    current_reminder_items_of,
     journal_meetings,
     meeting_needing_notes,
     next_booked_meeting,
     next_step,
+    timeline_meetings,
     with_next_meetings,
 )
 from .access import abilities, mentorship_or_404
 from .decorators import journal_view
 
 
-def _journal_context(request, mentorship):
-    meetings = journal_meetings(mentorship)
+def _journal_context(request, mentorship, meetings, remember):
     now = timezone.now()
-    items_meeting, items = current_reminder_items(meetings)
+    items_meeting, items = remember
     return {
         "mentorship": mentorship,
         "agreement": agreement_of(mentorship),
@@ -36,16 +40,31 @@ def _journal_context(request, mentorship):
 @journal_view
 def mentorship_detail(request, public_id):
     mentorship = mentorship_or_404(request, public_id)
-    context = _journal_context(request, mentorship)
+    meetings = _with_links(timeline_meetings(mentorship))
+    context = _journal_context(request, mentorship, meetings, current_reminder_items_of(meetings))
     record_note_reads(request, mentorship, **journal_shown(context), page="mentorship")
     return render(request, "mentoring_sessions/mentorship_detail.html", context)
+
+
+_ANY = UUID(int=0)
+
+
+def _with_links(meetings):
+    """Each meeting's `detail_url` and `notes_url`, from one reversal of each
+    for the page rather than a {% url %} for every row of the timeline."""
+    detail, notes = reverse("meeting_detail", args=[_ANY]), reverse("meeting_notes", args=[_ANY])
+    for meeting in meetings:
+        meeting.detail_url = detail.replace(str(_ANY), str(meeting.public_id))
+        meeting.notes_url = notes.replace(str(_ANY), str(meeting.public_id))
+    return meetings
 
 
 @journal_view
 def journal_print(request, public_id):
     """The whole journal laid out like the paper template."""
     mentorship = mentorship_or_404(request, public_id)
-    context = _journal_context(request, mentorship)
+    meetings = journal_meetings(mentorship)
+    context = _journal_context(request, mentorship, meetings, current_reminder_items(meetings))
     context["meetings"] = with_next_meetings(list(reversed(context["meetings"])))
     context["first_meeting"] = _first(context["meetings"])
     record_note_reads(request, mentorship, **journal_shown(context), page="journal_print")
