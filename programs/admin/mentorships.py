@@ -23,6 +23,7 @@ from ..selectors import held_meetings
 from ..services import mentorship_announce, mentorship_end, person_get_or_create
 from .focus_area_widget import FocusAreaCheckboxesMixin
 from .pair_delete import PairDeleteAdminMixin
+from .pair_filters import PairFocusAreaFilter, PairProgramFilter
 from .pair_form import MentorshipAdminForm
 from .pair_import import PairImportAdminMixin
 from .pair_invitations import PairInvitationsAdminMixin
@@ -55,9 +56,9 @@ class MentorshipAdmin(
         "mail_bounced",
     ]
     list_filter = [
-        ("program", admin.RelatedOnlyFieldListFilter),
+        ("program", PairProgramFilter),
         "status",
-        ("focus_areas", admin.RelatedOnlyFieldListFilter),
+        ("focus_areas", PairFocusAreaFilter),
     ]
     list_display_links = ["mentee"]
     search_fields = ["mentor__name", "mentor__email", "mentee__name", "mentee__email"]
