@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db.models import BooleanField, Count, ExpressionWrapper, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import format_html
@@ -104,6 +104,7 @@ class MentorshipAdmin(
         now = timezone.now()
         meetings = Mentorship.meetings.rel.related_model.objects.filter(mentorship=OuterRef("pk")).order_by()
         held = meetings.filter(held_meetings(now=now, prefix="")).values("mentorship")
+        agreements = Mentorship.agreement.related.related_model.objects.filter(mentorship=OuterRef("pk"))
         ahead = meetings.filter(status="booked", starts_at__gte=now).values("mentorship")
         return (
             super()
@@ -113,9 +114,10 @@ class MentorshipAdmin(
                     Subquery(held.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
                 ),
                 _next_meeting=Subquery(ahead.annotate(first=Min("starts_at")).values("first")),
-                _agreement_confirmed=ExpressionWrapper(
-                    Q(agreement__mentee_confirmed_at__isnull=False, agreement__mentor_confirmed_at__isnull=False),
-                    output_field=BooleanField(),
+                # A subquery, not a join: joined, the agreement stayed in both
+                # of the list's counts (of the filtered and of all pairs).
+                _agreement_confirmed=Exists(
+                    agreements.filter(mentee_confirmed_at__isnull=False, mentor_confirmed_at__isnull=False)
                 ),
                 # The coordinator sees whose e-mail bounced, on the pairs they see.
                 _mentee_bounce=mail_bounce_answer(mentorship=OuterRef("pk"), recipient=OuterRef("mentee_id")),
