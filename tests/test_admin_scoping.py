@@ -345,9 +345,14 @@ def test_pair_changelist_queries_do_not_grow_with_pairs(
     client.get(admin_url(Mentorship), params)  # warm caches (content types, sessions)
     with CaptureQueriesContext(connection) as one_pair:
         assert client.get(admin_url(Mentorship), params).status_code == 200
+    one_pair = len(one_pair)  # counted now: the next request starts the log afresh
 
     _pairs_with_journals(program, 29)
-    with django_assert_max_num_queries(len(one_pair)):
+    # The filters' choices are kept with the program's figures, which the new
+    # pairs renewed: the first view reads them afresh (two queries), as the
+    # first view above did.
+    client.get(admin_url(Mentorship), params)
+    with django_assert_max_num_queries(one_pair):
         response = client.get(admin_url(Mentorship), params)
     assert len(response.context["cl"].result_list) == 30
 
