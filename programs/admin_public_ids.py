@@ -94,9 +94,17 @@ class PublicIdAdminMixin:
         site_name = self.admin_site.name
 
         class PublicIdChangeList(changelist):
+            _change_url_around = None
+
             def url_for_result(self, result):
                 _remember(self.model, result.public_id, result.pk)
-                name = admin_urlname(self.opts, "change")
-                return reverse(name, args=[result.public_id], current_app=site_name)
+                # Reversed once a list, every row's id put in its place: the
+                # same URL, without resolving the route again for each row.
+                if self._change_url_around is None:
+                    name = admin_urlname(self.opts, "change")
+                    url = reverse(name, args=[NO_SUCH_ID], current_app=site_name)
+                    self._change_url_around = url.split(str(NO_SUCH_ID))
+                head, tail = self._change_url_around
+                return f"{head}{result.public_id}{tail}"
 
         return PublicIdChangeList

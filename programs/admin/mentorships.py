@@ -23,6 +23,7 @@ from ..selectors import held_meetings
 from ..services import mentorship_announce, mentorship_end, person_get_or_create
 from .focus_area_widget import FocusAreaCheckboxesMixin
 from .pair_delete import PairDeleteAdminMixin
+from .pair_filters import PairFocusAreaFilter, PairProgramFilter
 from .pair_form import MentorshipAdminForm
 from .pair_import import PairImportAdminMixin
 from .pair_invitations import PairInvitationsAdminMixin
@@ -55,11 +56,14 @@ class MentorshipAdmin(
         "mail_bounced",
     ]
     list_filter = [
-        ("program", admin.RelatedOnlyFieldListFilter),
+        ("program", PairProgramFilter),
         "status",
-        ("focus_areas", admin.RelatedOnlyFieldListFilter),
+        ("focus_areas", PairFocusAreaFilter),
     ]
     list_display_links = ["mentee"]
+    # As the program page (programs.overview.PAGE_SIZE): Django's 100 rows
+    # of ten cells were half the list's time at 10,000 pairs.
+    list_per_page = 50
     search_fields = ["mentor__name", "mentor__email", "mentee__name", "mentee__email"]
     # Not the agreement: its texts are read for no column (agreement_confirmed
     # is an annotation below).
@@ -103,6 +107,11 @@ class MentorshipAdmin(
         now = timezone.now()
         meetings = Mentorship.meetings.rel.related_model.objects.filter(mentorship=OuterRef("pk")).order_by()
         held = meetings.filter(held_meetings(now=now, prefix="")).values("mentorship")
+        agreements = Mentorship.agreement.related.related_model.objects.filter(mentorship=OuterRef("pk")).annotate(
+            confirmed=ExpressionWrapper(
+                Q(mentee_confirmed_at__isnull=False, mentor_confirmed_at__isnull=False), output_field=BooleanField()
+            )
+        )
         ahead = meetings.filter(status="booked", starts_at__gte=now).values("mentorship")
         return (
             super()
@@ -112,10 +121,12 @@ class MentorshipAdmin(
                     Subquery(held.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
                 ),
                 _next_meeting=Subquery(ahead.annotate(first=Min("starts_at")).values("first")),
-                _agreement_confirmed=ExpressionWrapper(
-                    Q(agreement__mentee_confirmed_at__isnull=False, agreement__mentor_confirmed_at__isnull=False),
-                    output_field=BooleanField(),
-                ),
+                # A subquery, not a join: joined, the agreement stayed in both
+                # of the list's counts (of the filtered and of all pairs). A
+                # value, not EXISTS: PostgreSQL answered EXISTS by hashing
+                # every confirmed agreement (13 ms at 10,000 pairs), a value
+                # it looks up by the page's pairs (null: no agreement yet).
+                _agreement_confirmed=Subquery(agreements.values("confirmed")),
                 # The coordinator sees whose e-mail bounced, on the pairs they see.
                 _mentee_bounce=mail_bounce_answer(mentorship=OuterRef("pk"), recipient=OuterRef("mentee_id")),
                 _mentor_bounce=mail_bounce_answer(mentorship=OuterRef("pk"), recipient=OuterRef("mentor_id")),
