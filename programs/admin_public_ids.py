@@ -13,7 +13,9 @@ the way out; an integer in the address matches no route and is a 404.
 import uuid
 
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
-from django.urls import path, register_converter, reverse
+from django.urls import path, register_converter
+
+from mentorskap.links import url_for_each
 
 NO_SUCH_ID = uuid.UUID(int=0)
 UNKNOWN_KEY = "0"  # keys start at 1
@@ -94,17 +96,13 @@ class PublicIdAdminMixin:
         site_name = self.admin_site.name
 
         class PublicIdChangeList(changelist):
-            _change_url_around = None
+            _change_url = None
 
             def url_for_result(self, result):
                 _remember(self.model, result.public_id, result.pk)
-                # Reversed once a list, every row's id put in its place: the
-                # same URL, without resolving the route again for each row.
-                if self._change_url_around is None:
-                    name = admin_urlname(self.opts, "change")
-                    url = reverse(name, args=[NO_SUCH_ID], current_app=site_name)
-                    self._change_url_around = url.split(str(NO_SUCH_ID))
-                head, tail = self._change_url_around
-                return f"{head}{result.public_id}{tail}"
+                # Reversed once a list, every row's id put in its place.
+                if self._change_url is None:
+                    self._change_url = url_for_each(admin_urlname(self.opts, "change"), current_app=site_name)
+                return self._change_url(result.public_id)
 
         return PublicIdChangeList

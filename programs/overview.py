@@ -222,7 +222,7 @@ def _count_known(program: Program, data: dict[str, Any], *, now: datetime) -> in
     it filters by status at most; None when only a COUNT can tell."""
     if any(data.get(key) for key in ("q", "attention", "focus", "association")):
         return None
-    counts = figure_cached(program.pk, "counts", now, lambda: _program_counts(program, now=now))
+    counts = _counts_cached(program, now=now)
     if data.get("status"):
         return int(counts["by_status"].get(data["status"], 0))
     return int(counts["pairs"])
@@ -252,12 +252,16 @@ def _describe(pairs: Any, *, now: datetime) -> None:
 def program_counts(program: Program, *, now: datetime) -> dict[str, Any]:
     """The figures at the top of the program page, from aggregate queries,
     kept in the shared cache (programs.figures)."""
-    counts = figure_cached(program.pk, "counts", now, lambda: _program_counts(program, now=now))
+    counts = _counts_cached(program, now=now)
     by_status = counts.pop("by_status")
     return {
         "by_status": [(label, by_status.get(value, 0)) for value, label in MentorshipStatus.choices],
         **counts,
     }
+
+
+def _counts_cached(program: Program, *, now: datetime) -> dict[str, Any]:
+    return figure_cached(program.pk, "counts", now, lambda: _program_counts(program, now=now))
 
 
 def _program_counts(program: Program, *, now: datetime) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Reads for the journal pages, each with a fixed number of queries."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -118,7 +118,7 @@ def journal_meetings(mentorship: Mentorship, *, comments: bool = True) -> list[M
 def timeline_meetings(mentorship: Mentorship) -> list[Meeting]:
     """The meetings as the mentorship page lists them: of their comments only
     `comment_count`, and without their items, since the page shows no comment
-    and only the current "kom ihåg" list (current_reminder_items_of)."""
+    and only the current "kom ihåg" list (current_reminder_items_fetched)."""
     return list(mentorship.meetings.order_by("-number").annotate(comment_count=Count("comments")))
 
 
@@ -129,25 +129,26 @@ def _meetings_with_items(mentorship: Mentorship) -> QuerySet[Meeting]:
     return mentorship.meetings.order_by("-number").prefetch_related(items)
 
 
-def current_reminder_items(meetings: Sequence[Meeting]) -> tuple[Meeting | None, list[ReminderItem]]:
-    """The "kom ihåg" list to work on now: from the latest meeting that has one."""
+def current_reminder_items(
+    meetings: Sequence[Meeting], items_of: Callable[[Meeting], list[ReminderItem]] | None = None
+) -> tuple[Meeting | None, list[ReminderItem]]:
+    """The "kom ihåg" list to work on now: from the latest meeting not
+    cancelled that has one. `items_of(meeting)` gives a meeting's items; by
+    default its prefetched ones."""
+    items_of = items_of or (lambda meeting: list(meeting.reminder_items.all()))
     for meeting in meetings:  # newest first
-        if meeting.status != MeetingStatus.CANCELLED and meeting.reminder_items.all():
-            return meeting, list(meeting.reminder_items.all())
+        if meeting.status != MeetingStatus.CANCELLED and (items := items_of(meeting)):
+            return meeting, items
     return None, []
 
 
-def current_reminder_items_of(meetings: Sequence[Meeting]) -> tuple[Meeting | None, list[ReminderItem]]:
-    """current_reminder_items for meetings loaded without their items, in one
-    query of the items: without a prefetch's manager for every meeting."""
-    held = [meeting.pk for meeting in meetings if meeting.status != MeetingStatus.CANCELLED]
+def current_reminder_items_fetched(meetings: Sequence[Meeting]) -> tuple[Meeting | None, list[ReminderItem]]:
+    """current_reminder_items for meetings loaded without their items: the
+    items in one query, without a prefetch's manager for every meeting."""
     by_meeting: dict[int, list[ReminderItem]] = {}
-    for item in ReminderItem.objects.filter(meeting_id__in=held).order_by("position", "id"):
+    for item in ReminderItem.objects.filter(meeting_id__in=[m.pk for m in meetings]).order_by("position", "id"):
         by_meeting.setdefault(item.meeting_id, []).append(item)
-    for meeting in meetings:  # newest first
-        if meeting.pk in by_meeting:
-            return meeting, by_meeting[meeting.pk]
-    return None, []
+    return current_reminder_items(meetings, lambda meeting: by_meeting.get(meeting.pk, []))
 
 
 def with_next_meetings(meetings: list[Meeting]) -> list[Meeting]:

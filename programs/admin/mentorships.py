@@ -27,6 +27,7 @@ from .pair_filters import PairFocusAreaFilter, PairProgramFilter
 from .pair_form import MentorshipAdminForm
 from .pair_import import PairImportAdminMixin
 from .pair_invitations import PairInvitationsAdminMixin
+from .pair_rows import LIST_DISPLAY
 
 # Django's own words for the row's checkbox, translated by Django's catalogue
 # (a name, not a literal, so that makemessages leaves them to Django).
@@ -45,16 +46,7 @@ class MentorshipAdmin(
     form = MentorshipAdminForm
     # The mentee's name opens the pair; "Mentee ↔ Mentor (Program)" as a first
     # column repeated the next three and pushed the progress columns off screen.
-    list_display = [
-        "mentee",
-        "mentor",
-        "program",
-        "status",
-        "agreement_confirmed",
-        "meetings_held",
-        "next_meeting",
-        "mail_bounced",
-    ]
+    list_display = list(LIST_DISPLAY)
     list_filter = [
         ("program", PairProgramFilter),
         "status",

@@ -14,9 +14,8 @@ from django.utils.safestring import mark_safe
 
 from ..models import Mentorship
 
-# The columns written here, in MentorshipAdmin.list_display's order.
-COLUMNS = [
-    "action_checkbox",
+# The pair list's columns (MentorshipAdmin.list_display), which the rows below write.
+LIST_DISPLAY = [
     "mentee",
     "mentor",
     "program",
@@ -26,6 +25,8 @@ COLUMNS = [
     "next_meeting",
     "mail_bounced",
 ]
+# As Django's change list has them, with the actions' checkbox first.
+COLUMNS = ["action_checkbox", *LIST_DISPLAY]
 _STATUS_WORDS = Mentorship._meta.get_field("status").flatchoices
 
 

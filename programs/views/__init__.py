@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from ..overview import CHART_STEP, PairFilterForm, meetings_per_month, pairs_page, program_counts
-from ..pair_rows import pair_rows
+from ..overview_rows import table_rows
 from ..permissions import is_coordinator
 from ..selectors import programs_for_coordinator
 from .access import program_or_404
@@ -45,7 +45,7 @@ def program_detail(request, pk):
             "form": form,
             "page": page,
             "pairs": page.object_list,
-            "rows": pair_rows(page.object_list),
+            "rows": table_rows(page.object_list),
             "page_range": page.paginator.get_elided_page_range(page.number),
             "counts": counts,
             "stalled": counts["stalled"],

@@ -1,14 +1,13 @@
-from uuid import UUID
-
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
+
+from mentorskap.links import url_for_each
 
 from ..note_reads import journal_shown, record_note_reads
 from ..selectors import (
     agreement_of,
     current_reminder_items,
-    current_reminder_items_of,
+    current_reminder_items_fetched,
     journal_meetings,
     meeting_needing_notes,
     next_booked_meeting,
@@ -41,21 +40,18 @@ def _journal_context(request, mentorship, meetings, remember):
 def mentorship_detail(request, public_id):
     mentorship = mentorship_or_404(request, public_id)
     meetings = _with_links(timeline_meetings(mentorship))
-    context = _journal_context(request, mentorship, meetings, current_reminder_items_of(meetings))
+    context = _journal_context(request, mentorship, meetings, current_reminder_items_fetched(meetings))
     record_note_reads(request, mentorship, **journal_shown(context), page="mentorship")
     return render(request, "mentoring_sessions/mentorship_detail.html", context)
-
-
-_ANY = UUID(int=0)
 
 
 def _with_links(meetings):
     """Each meeting's `detail_url` and `notes_url`, from one reversal of each
     for the page rather than a {% url %} for every row of the timeline."""
-    detail, notes = reverse("meeting_detail", args=[_ANY]), reverse("meeting_notes", args=[_ANY])
+    detail, notes = url_for_each("meeting_detail"), url_for_each("meeting_notes")
     for meeting in meetings:
-        meeting.detail_url = detail.replace(str(_ANY), str(meeting.public_id))
-        meeting.notes_url = notes.replace(str(_ANY), str(meeting.public_id))
+        meeting.detail_url = detail(meeting.public_id)
+        meeting.notes_url = notes(meeting.public_id)
     return meetings
 
 

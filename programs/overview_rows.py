@@ -3,39 +3,37 @@ dict of finished strings, so the template only places them. Looked up
 through the template engine, 50 rows of model attributes (each lookup tries
 a dict first and fails with an exception) cost about 10 ms a page."""
 
-import uuid
 from datetime import datetime
 from typing import Any
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from mentorskap.links import url_for_each
+
 from .models import Mentorship, MentorshipStatus
 
-_ANY_PAIR = uuid.UUID(int=0)
 STALL_LABELS = {
     "no_agreement": gettext_noop("No agreement yet"),
     "no_meeting": gettext_noop("No meeting for a long time"),
 }
 
 
-def pair_rows(pairs: list[Mentorship]) -> list[dict[str, Any]]:
+def table_rows(pairs: list[Mentorship]) -> list[dict[str, Any]]:
     """The rows for `pairs` as `programs.overview.pairs_page` describes them."""
     words = {
         "statuses": {value: str(label) for value, label in MentorshipStatus.choices},
         "months": {number: str(name) for number, name in MONTHS.items()},
-        # One reversal for the page, not one a row: the pair's id is the only part that differs.
-        "url": reverse("program_pair", args=[_ANY_PAIR]),
+        "url": url_for_each("program_pair"),
     }
     return [_row(pair, words) for pair in pairs]
 
 
 def _row(pair: Mentorship, words: dict[str, Any]) -> dict[str, Any]:
     return {
-        "url": words["url"].replace(str(_ANY_PAIR), str(pair.public_id)),
+        "url": words["url"](pair.public_id),
         "mentee": pair.mentee.display_name,
         "mentee_organisation": pair.mentee_organisation.name if pair.mentee_organisation else "",
         "mentee_state": str(pair.mentee_state.label),  # type: ignore[attr-defined]  # set by pairs_page
