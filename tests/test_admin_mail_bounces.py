@@ -14,17 +14,11 @@ from outbox.enqueue import mail_enqueue
 from outbox.models import MailStatus, OutgoingMail
 from programs.mail_kinds import ProgramMail
 from tests.factories import MentorshipFactory
+from tests.helpers.bounces import ANSWER, bounce
 
 pytestmark = pytest.mark.django_db
 
-ANSWER = "550 5.1.1 No such user here"
 CHANGELIST = reverse("admin:programs_mentorship_changelist")
-
-
-def bounce(pair, person, answer=ANSWER):
-    row = mail_enqueue(recipient=person, kind=ProgramMail.PAIR_NOTICE, mentorship=pair)
-    OutgoingMail.objects.filter(pk=row.pk).update(status=MailStatus.FAILED, attempts=1, last_error=answer)
-    return row
 
 
 def change_page(pair):

@@ -16,7 +16,7 @@ from programs.admin.pair_rows import COLUMNS, pair_rows
 from programs.models import FocusArea, Mentorship, MentorshipStatus
 from sessions.models import Agreement, MeetingStatus
 from tests.helpers.admin_forms import admin_url
-from tests.test_admin_mail_bounces import bounce
+from tests.helpers.bounces import bounce
 
 from .factories import AgreementFactory, MeetingFactory, MentorshipFactory, UserFactory
 

@@ -13,8 +13,8 @@ from django.utils.formats import date_format
 from programs.models import Mentorship, MentorshipStatus
 
 from .factories import MentorshipFactory
+from .helpers.program_pairs import many_pairs, page_url
 from .helpers.services import require
-from .test_program_page import many_pairs, page_url
 
 pytestmark = pytest.mark.django_db
 
