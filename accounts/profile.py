@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from .models import User
+from .user_cache import forget_user
 
 
 class ProfileForm(forms.ModelForm):
@@ -60,4 +61,5 @@ def set_language(request):
     language = request.POST.get("language")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES) and request.user.language != language:
         User.objects.filter(pk=request.user.pk).update(language=language)
+        forget_user(request.user.pk)  # update() sends no post_save
     return response

@@ -1,16 +1,19 @@
 """Log every login, failed login (a wrong password, e-mailed code or second factor) and
 logout on the security logger; close a person's open invitations when they
-log in."""
+log in; forget a person's cached row when it changes (accounts.user_cache)."""
 
 from allauth.account.signals import login_code_rejected
 from allauth.mfa.signals import authentication_failed as mfa_authentication_failed
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from mentorskap.text import log_safe
 
+from .models import User
 from .security import client_ip, security_log
 from .services import invitations_close
+from .user_cache import forget_user
 
 
 @receiver(user_logged_in, dispatch_uid="mentorskap_log_login")
@@ -61,3 +64,9 @@ def log_second_factor_failed(sender, request, user, authenticator, **kwargs):
         log_safe(client_ip(request)),
         authenticator.type if authenticator else "-",
     )
+
+
+@receiver(post_save, sender=User, dispatch_uid="mentorskap_forget_saved_user")
+@receiver(post_delete, sender=User, dispatch_uid="mentorskap_forget_deleted_user")
+def forget_changed_user(sender, instance, **kwargs):
+    forget_user(instance.pk)

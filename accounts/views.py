@@ -23,7 +23,7 @@ def invitation_accept_view(request, public_id):
         user = invitation_accept(invitation=invitation, password=form.cleaned_data["new_password1"])
         if user is None:
             return _invitation_unusable(request, invitation)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.auth_backends.ModelBackend")
         security_log.info("invitation accepted user=%s", user.pk)
         messages.success(request, _("Welcome! Your password is set and you are logged in."))
         return redirect("home")
