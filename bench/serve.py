@@ -68,6 +68,11 @@ def served(db, secret_key):
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=BASE_DIR, check=True
     )
+    # The bench's database is new each run; what a run before it cached (people,
+    # sessions, figures of rows with the same keys) must not outlive it.
+    subprocess.run(
+        [sys.executable, "manage.py", "cache_clear"], env=env, cwd=BASE_DIR, check=True, stdout=subprocess.DEVNULL
+    )
     # BENCH_PORT: a fixed port (e.g. one of a range given to you on a shared machine).
     port = int(os.environ.get("BENCH_PORT") or free_port())
     LOG.parent.mkdir(exist_ok=True)

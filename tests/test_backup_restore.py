@@ -128,6 +128,7 @@ def test_dump_drop_restore_serves_the_same(scratch, tmp_path):
     assert table_digests(url) == digests
     check = subprocess.run([*manage, "migrate", "--check"], env=env, cwd=BASE_DIR, capture_output=True, text=True)  # noqa: S603
     assert check.returncode == 0, check.stdout + check.stderr
+    subprocess.run([*manage, "cache_clear"], env=env, cwd=BASE_DIR, check=True, capture_output=True)  # noqa: S603
     stack = serve(url, tmp_path, port)
     try:
         assert pages(stack) == before

@@ -1,8 +1,11 @@
 """The logged-in person read from the cache (accounts/user_cache.py): no
 query for their row on every page, and never an old row after a change."""
 
+from io import StringIO
+
 import pytest
 from django.contrib import auth
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -87,3 +90,15 @@ def test_a_deactivation_reaches_every_web_process_through_the_shared_cache(setti
     mentee.save(update_fields=["is_active"])
     assert client.get(reverse("profile")).status_code == 302
     assert not auth.get_user(client).is_authenticated
+
+
+def test_cache_clear_forgets_every_cached_row(client_for, mentee):
+    """After a restore (docs/deploy.md) the people's rows come from the database again."""
+    client = client_for(mentee)
+    client.get(reverse("profile"))
+    assert cached_user(mentee.pk) is not None
+    out = StringIO()
+    call_command("cache_clear", stdout=out)
+    assert cached_user(mentee.pk) is None
+    assert "The cache is empty" in out.getvalue()
+    assert len(user_row_reads(client, reverse("profile"))) == 1
