@@ -7,9 +7,30 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .user_cache import forget_users
+
+
+class UserQuerySet(models.QuerySet):
+    """Writes that send no post_save forget the people's cached rows too."""
+
+    def update(self, **kwargs):
+        pks = list(self.values_list("pk", flat=True))
+        updated = super().update(**kwargs)
+        forget_users(pks)
+        return updated
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        updated = super().bulk_update(objs, fields, batch_size=batch_size)
+        forget_users(obj.pk for obj in objs)
+        return updated
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
+
+    def get_queryset(self):
+        return UserQuerySet(self.model, using=self._db)
 
     def get_by_natural_key(self, email):
         return self.get(email__iexact=email)

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from .models import User
-from .user_cache import forget_user
 
 
 class ProfileForm(forms.ModelForm):
@@ -46,7 +45,10 @@ def remember_language(response, language):
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        # Only the form's own columns: the rest of request.user may be read
+        # from the cache and must never be written back.
+        user = form.save(commit=False)
+        user.save(update_fields=list(form.Meta.fields))
         translation.activate(user.language)  # the message below is in the new language
         messages.success(request, _("Your details are saved."))
         return remember_language(redirect("profile"), user.language)
@@ -61,5 +63,4 @@ def set_language(request):
     language = request.POST.get("language")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES) and request.user.language != language:
         User.objects.filter(pk=request.user.pk).update(language=language)
-        forget_user(request.user.pk)  # update() sends no post_save
     return response

@@ -68,5 +68,10 @@ def log_second_factor_failed(sender, request, user, authenticator, **kwargs):
 
 @receiver(post_save, sender=User, dispatch_uid="mentorskap_forget_saved_user")
 @receiver(post_delete, sender=User, dispatch_uid="mentorskap_forget_deleted_user")
-def forget_changed_user(sender, instance, **kwargs):
+def forget_changed_user(sender, instance, created=False, update_fields=None, **kwargs):
+    # A new person has no cached row. A login writes last_login alone, which
+    # nothing reads from the cached row. Forgetting either would only send
+    # the person's first pages to the database.
+    if created or (update_fields is not None and set(update_fields) == {"last_login"}):
+        return
     forget_user(instance.pk)
