@@ -4,7 +4,7 @@ Every page a logged-in person opens loads their row: as a query it was about
 three quarters of the floor under every page (issue 10). The row is kept in
 the cache for a few minutes. Saving, deleting or updating a person
 (accounts.signals, UserQuerySet) forgets it: a marker takes the row's place
-for half a minute, at once and again when the transaction commits, and a row
+for a few seconds, at once and again when the transaction commits, and a row
 is only ever added where nothing is cached, so a request that read the old
 row before the commit cannot put it back after. The key carries Django's
 version and the model's columns, so a release that changes either never
@@ -22,7 +22,9 @@ from django.db import transaction
 
 USER_CACHE_SECONDS = 300
 FORGOTTEN = "forgotten"
-FORGOTTEN_SECONDS = 30
+# Longer than any request takes from reading the row to adding it (one
+# function call); every second of it sends the person's pages to the database.
+FORGOTTEN_SECONDS = 5
 
 
 @functools.cache

@@ -1,6 +1,7 @@
 """The logged-in person read from the cache (accounts/user_cache.py): no
 query for their row on every page, and never an old row after a change."""
 
+import time
 import uuid
 from io import StringIO
 
@@ -20,7 +21,7 @@ from .helpers.celery import REAL_BROKER_URL
 from .helpers.services import require
 
 
-def half_a_minute_later(person):
+def a_few_seconds_later(person):
     """The marker a write leaves in the row's place has expired."""
     cache.delete(user_cache._key(person.pk))
 
@@ -46,6 +47,18 @@ def test_a_saved_change_shows_on_the_next_page(client_for, mentee):
     mentee.save(update_fields=["name"])
     assert cached_user(mentee.pk) is None
     assert "Maja Nyberg" in client.get(reverse("profile")).content.decode()
+
+
+def test_a_changed_row_is_cached_again_once_the_marker_expires(monkeypatch, client_for, mentee):
+    monkeypatch.setattr(user_cache, "FORGOTTEN_SECONDS", 1)
+    client = client_for(mentee)
+    mentee.name = "Maja Nyberg"
+    mentee.save(update_fields=["name"])
+    assert len(user_row_reads(client, reverse("profile"))) == 1  # the marker: from the database
+    time.sleep(1.1)
+    assert len(user_row_reads(client, reverse("profile"))) == 1  # read once more, and cached
+    assert user_row_reads(client, reverse("profile")) == []
+    assert cached_user(mentee.pk).name == "Maja Nyberg"
 
 
 def test_a_deleted_person_is_logged_out_at_once(client_for, mentee):
@@ -85,7 +98,7 @@ def test_an_update_of_people_forgets_their_rows(client_for, mentee, mentor):
         assert cached_user(person.pk) is not None
     User.objects.filter(pk__in=[mentee.pk, mentor.pk]).update(is_active=False)
     assert cached_user(mentee.pk) is None and cached_user(mentor.pk) is None
-    half_a_minute_later(mentor)
+    a_few_seconds_later(mentor)
     remember_user(User.objects.get(pk=mentor.pk))
     assert cached_user(mentor.pk) is not None
     mentor.is_active = True
