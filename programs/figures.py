@@ -20,12 +20,13 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from .models import Mentorship
+from .models import CheckIn, Mentorship, Program
 
 # How long a figure is kept at most: how far behind the clock it may be.
 FIGURES_SECONDS = 60
@@ -50,8 +51,6 @@ def figures_reset() -> int:
     """Every program's figures computed afresh (`manage.py
     program_figures_reset`, after a write the signals cannot see, such as
     SQL by hand). Returns how many programs."""
-    from .models import Program
-
     ids = list(Program.objects.values_list("pk", flat=True))
     cache.delete_many([_version_key(pk) for pk in ids])
     return len(ids)
@@ -145,10 +144,6 @@ def _person_changed(sender: Any, instance: Any, created: bool = False, **kwargs:
 
 def figures_connect() -> None:
     """This app's models and the people (see ProgramsConfig.ready)."""
-    from django.contrib.auth import get_user_model
-
-    from .models import CheckIn, Program
-
     post_save.connect(_pair_changed, sender=Mentorship, dispatch_uid="figures:pair")
     post_delete.connect(_pair_changed, sender=Mentorship, dispatch_uid="figures-delete:pair")
     m2m_changed.connect(_pair_changed, sender=Mentorship.focus_areas.through, dispatch_uid="figures:focus")

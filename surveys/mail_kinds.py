@@ -16,6 +16,7 @@ from outbox.render import page_url
 from programs.mail_kinds import PAIR_RELATIONS
 
 from .links import link_token
+from .models import Invitation
 
 
 class SurveyMail(models.TextChoices):
@@ -24,8 +25,6 @@ class SurveyMail(models.TextChoices):
 
 
 def _invitation(row: OutgoingMail) -> Any:
-    from .models import Invitation  # the models load after the kinds are declared
-
     cached = getattr(row, "_survey_invitation", None)
     if cached is None:
         cached = Invitation.objects.select_related("survey").filter(pk=row.context.get("invitation")).first()
