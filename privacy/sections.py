@@ -10,6 +10,7 @@ so an encrypted field works the same.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from dataclasses import replace as dataclass_replace
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -48,12 +49,14 @@ def erased_email(pk: int) -> str:
 @dataclass
 class Erasure:
     """One person's erasure under way: who, what they were called, and the
-    counts of what changed (the report)."""
+    counts of what changed (the report). `first_name` is set only within the
+    person's own pairs (`within_pair`), where it can mean no one else."""
 
     user: Any
     name: str
     email: str
     report: dict[str, int] = field(default_factory=dict)
+    first_name: str = ""
 
     def count(self, key: str, n: int) -> None:
         if n:
@@ -70,6 +73,17 @@ class Erasure:
     def needles(self) -> list[str]:
         return [n for n in (self.email, self.name) if n and len(n.strip()) >= 3]
 
+    def within_pair(self, pair: Any) -> "Erasure":
+        """This erasure for the texts of one of the person's pairs: there the
+        other party writes "Anna" for Anna Berg, so the first name alone goes
+        too. Not where the other party has the same first name: their own
+        name would go with it. The report is shared."""
+        first = _first_name(self.name)
+        other = pair.mentor if pair.mentee_id == self.user.pk else pair.mentee
+        if first and first.casefold() == _first_name(other.name).casefold():
+            first = ""
+        return dataclass_replace(self, first_name=first)
+
     def scrub(self, text: str) -> str:
         """`text` with the person's address and name replaced by the placeholders."""
         if not text:
@@ -77,8 +91,24 @@ class Erasure:
         if self.email:
             text = re.sub(re.escape(self.email), self.placeholder_email, text, flags=re.IGNORECASE)
         if self.name and len(self.name.strip()) >= 3:
-            text = re.sub(rf"\b{re.escape(self.name)}\b", self.placeholder_name, text, flags=re.IGNORECASE)
+            text = _name_out(text, self.name, self.placeholder_name, re.IGNORECASE)
+        if self.first_name:
+            # As written, capital first: "Bo" and "Per" are also Swedish words.
+            text = _name_out(text, self.first_name, self.placeholder_name, 0)
         return text
+
+
+def _first_name(name: str) -> str:
+    """The first of two or more names; "" for a single name (it is the whole name)."""
+    parts = name.split()
+    return parts[0] if len(parts) >= 2 and len(parts[0]) >= 2 else ""
+
+
+def _name_out(text: str, name: str, placeholder: str, flags: int) -> str:
+    """`name` replaced by `placeholder`, its Swedish genitive too: "Annas
+    förslag" becomes "Raderad person 12:s förslag", as after a number."""
+    pattern = re.compile(rf"\b{re.escape(name)}(s?)\b", flags)
+    return pattern.sub(lambda found: placeholder + (":s" if found.group(1) else ""), text)
 
 
 @dataclass(frozen=True)
@@ -268,21 +298,7 @@ def _scrub_version(erasure: Erasure, version: AgreementVersion, *, replace: bool
 def _pairs_erase(erasure: Erasure) -> None:
     user = erasure.user
     for pair in person_pairs(user):
-        own = pair.mentee_id == user.pk  # the mentee writes the agreement, the notes and "kom ihåg"
-        agreement = getattr(pair, "agreement", None)
-        if agreement is not None:
-            _scrub_object(erasure, agreement, AGREEMENT_TEXT, "agreements", replace=own)
-            for version in agreement.versions.all():
-                _scrub_version(erasure, version, replace=own or version.saved_by_id == user.pk)
-        for meeting in pair.meetings.all():
-            _scrub_object(erasure, meeting, ("reflection", "summary"), "meeting_notes", replace=own)
-            _scrub_object(erasure, meeting, ("location",), "meeting_places")
-            for item in meeting.reminder_items.all():
-                _scrub_object(erasure, item, ("text",), "remember_items", replace=own)
-            for comment in meeting.comments.all():
-                _scrub_object(erasure, comment, ("text",), "comments", replace=comment.author_id == user.pk)
-        for checkin in pair.checkins.all():
-            _scrub_object(erasure, checkin, ("note",), "checkins")
+        _pair_texts_erase(erasure.within_pair(pair), pair)
     # What they wrote elsewhere: comments and check-in notes (a coordinator).
     for comment in Comment.objects.filter(author=user):  # encrypted: the placeholder is skipped in Python
         _scrub_object(erasure, comment, ("text",), "comments", replace=True)
@@ -296,6 +312,27 @@ def _pairs_erase(erasure: Erasure) -> None:
         if u.uploaded_by_id == user.pk or any(n in bytes(u.data).lower() for n in needles)
     ]
     erasure.count("pair_import_uploads", PairImportUpload.objects.filter(pk__in=doomed).delete()[0])
+
+
+def _pair_texts_erase(erasure: Erasure, pair: Mentorship) -> None:
+    """The person's own words in one of their pairs replaced, and their name
+    taken out of the other party's and the coordinators'."""
+    user = erasure.user
+    own = pair.mentee_id == user.pk  # the mentee writes the agreement, the notes and "kom ihåg"
+    agreement = getattr(pair, "agreement", None)
+    if agreement is not None:
+        _scrub_object(erasure, agreement, AGREEMENT_TEXT, "agreements", replace=own)
+        for version in agreement.versions.all():
+            _scrub_version(erasure, version, replace=own or version.saved_by_id == user.pk)
+    for meeting in pair.meetings.all():
+        _scrub_object(erasure, meeting, ("reflection", "summary"), "meeting_notes", replace=own)
+        _scrub_object(erasure, meeting, ("location",), "meeting_places")
+        for item in meeting.reminder_items.all():
+            _scrub_object(erasure, item, ("text",), "remember_items", replace=own)
+        for comment in meeting.comments.all():
+            _scrub_object(erasure, comment, ("text",), "comments", replace=comment.author_id == user.pk)
+    for checkin in pair.checkins.all():
+        _scrub_object(erasure, checkin, ("note",), "checkins")
 
 
 # --- e-mail (outbox) ----------------------------------------------------------------

@@ -22,7 +22,14 @@ from programs.models import BackgroundCheck, CheckIn, Mentorship, PairImportUplo
 from sessions.models import AgreementVersion, Comment, ReminderItem
 from surveys.models import Answer, Survey, SurveyKind
 from surveys.models import Invitation as SurveyInvitation
-from tests.factories import AgreementFactory, MeetingFactory, MentorshipFactory, OutgoingMailFactory, ProgramFactory
+from tests.factories import (
+    AgreementFactory,
+    MeetingFactory,
+    MentorshipFactory,
+    OutgoingMailFactory,
+    ProgramFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -155,6 +162,46 @@ def test_erasure_leaves_neither_address_nor_name(postgres, journal, mentee, ment
     assert report["audit_trail"] >= 1 and report["background_checks"] == 1
     # A second run changes nothing.
     assert personal_data_erase(user=mentee) == {}
+
+
+def test_erasure_takes_the_first_name_out_of_the_other_partys_words(journal, mentor, coordinator, other_mentorship):
+    """In the pair's journal the mentee writes "Erik" for Erik Mentor; his
+    genitive too. A capitalised word only ("Per vecka" stays), and another
+    pair's Erik is someone else."""
+    meeting = MeetingFactory(
+        mentorship=journal, number=2, summary="Erik tipsade om boken. Eriks förslag och Erik Mentors idé. Per vecka."
+    )
+    ReminderItem.objects.create(meeting=meeting, text="Fråga Erik om kassan")
+    checkin = CheckIn.objects.create(
+        mentorship=journal,
+        held_on=timezone.localdate(),
+        with_whom="mentor",
+        channel="phone",
+        note="Erik har mycket nu",
+        recorded_by=coordinator,
+    )
+    elsewhere = MeetingFactory(mentorship=other_mentorship, number=2, summary="Erik i styrelsen var med.")
+
+    personal_data_erase(user=mentor)
+
+    gone = f"Raderad person {mentor.pk}"
+    meeting.refresh_from_db()
+    assert meeting.summary == f"{gone} tipsade om boken. {gone}:s förslag och {gone}:s idé. Per vecka."
+    assert ReminderItem.objects.get(meeting=meeting).text == f"Fråga {gone} om kassan"
+    checkin.refresh_from_db()
+    assert checkin.note == f"{gone} har mycket nu"
+    elsewhere.refresh_from_db()
+    assert elsewhere.summary == "Erik i styrelsen var med."
+
+
+def test_a_first_name_both_parties_share_stays(program, coordinator):
+    pair = MentorshipFactory(program=program, mentee=UserFactory(name="Anna Ek"), mentor=UserFactory(name="Anna Berg"))
+    meeting = MeetingFactory(mentorship=pair, number=2, summary="Anna Berg och jag, Anna, pratade.")
+
+    personal_data_erase(user=pair.mentor)
+
+    meeting.refresh_from_db()
+    assert meeting.summary == f"Raderad person {pair.mentor.pk} och jag, Anna, pratade."
 
 
 def test_erasure_is_atomic(journal, mentee):
