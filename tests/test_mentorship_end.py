@@ -23,11 +23,13 @@ from programs.services import (
     mentorship_end_confirm,
     mentorship_end_propose,
     mentorship_end_withdraw,
+    mentorships_end_when_due,
 )
 from sessions.mail_kinds import SessionMail
 from sessions.models import MeetingStatus
 from sessions.nudges import inactivity_mails_enqueue
 from tests.factories import AgreementFactory, MeetingFactory, OrganisationFactory
+from tests.helpers.admin_forms import pair_edit_form
 from tests.helpers.races import in_thread, wait_until_another_session_waits_for_a_lock
 
 pytestmark = pytest.mark.django_db
@@ -150,8 +152,6 @@ def test_the_journal_is_read_only_after_the_end(client_for, mentorship, mentee, 
 
 
 def test_when_due_ends_with_the_agreed_time_over(mentorship):
-    from programs.services import mentorships_end_when_due
-
     Mentorship.objects.filter(pk=mentorship.pk).update(ends_on=local_date(timezone.now()) - dt.timedelta(days=1))
     assert mentorships_end_when_due(today=local_date(timezone.now())) == 1
     mentorship.refresh_from_db()
@@ -382,7 +382,8 @@ def test_a_closing_meeting_is_booked_like_any_other_and_asks_the_closing_questio
     assert answer.status_code == 302
     closing = mentorship.meetings.get(number=2)
     assert closing.is_closing
-    assert 'name="closing"' not in client.get(reverse("meeting_move", args=[closing.public_id])).content.decode()
+    moving = client.get(reverse("meeting_move", args=[closing.public_id])).content.decode()
+    assert 'name="closing"' in moving and "checked" in moving.split('name="closing"')[1].split(">")[0]
     notes = client.get(reverse("meeting_notes", args=[closing.public_id])).content.decode()
     assert "vad har du lärt dig" in notes.lower() and "vad tar du med dig" in notes.lower()
 
@@ -396,9 +397,85 @@ def test_an_ordinary_booking_is_not_a_closing_meeting(client_for, mentee, mentor
     assert not mentorship.meetings.get().is_closing
 
 
-def test_ending_in_the_admin_goes_through_the_one_service(client_for, coordinator, mentorship, mentee, mentor):
-    from tests.helpers.admin_forms import pair_edit_form
+def _move_form(meeting, **changes):
+    start = timezone.localtime(meeting.starts_at)
+    form = {
+        "date": start.date().isoformat(),
+        "start_time": start.strftime("%H:%M"),
+        "end_time": timezone.localtime(meeting.ends_at).strftime("%H:%M"),
+        "location": meeting.location,
+        "closing": "on" if meeting.is_closing else "",
+    }
+    return {**form, **changes}
 
+
+@pytest.fixture
+def booked_from_the_notes(mentorship):
+    """Meeting 3, booked as the notes form books it: an ordinary meeting, on the hour."""
+    start = (timezone.localtime(timezone.now()) + dt.timedelta(days=6)).replace(
+        hour=18, minute=0, second=0, microsecond=0
+    )
+    return MeetingFactory(
+        mentorship=mentorship, number=3, starts_at=start, ends_at=start + dt.timedelta(hours=1), location="Café"
+    )
+
+
+def test_a_booked_meeting_becomes_the_closing_one_without_news_to_the_calendars(
+    client_for, mentee, booked_from_the_notes
+):
+    meeting = booked_from_the_notes
+    client = client_for(mentee)
+    answer = client.post(
+        reverse("meeting_move", args=[meeting.public_id]), _move_form(meeting, closing="on"), follow=True
+    )
+    assert "Tillfälle 3 är nu ert avslutande tillfälle." in answer.content.decode()
+    meeting.refresh_from_db()
+    assert (
+        meeting.is_closing
+        and meeting.sequence == 0
+        and (meeting.starts_at, meeting.location)
+        == (
+            booked_from_the_notes.starts_at,
+            "Café",
+        )
+    )
+    assert not OutgoingMail.objects.filter(kind=SessionMail.MEETING_MOVED).exists()
+    notes = client.get(reverse("meeting_notes", args=[meeting.public_id])).content.decode()
+    assert "vad tar du med dig" in notes.lower()
+    # And back: an ordinary meeting again.
+    answer = client.post(
+        reverse("meeting_move", args=[meeting.public_id]), _move_form(meeting, closing=""), follow=True
+    )
+    assert "Tillfälle 3 är inte längre ert avslutande tillfälle." in answer.content.decode()
+    meeting.refresh_from_db()
+    assert not meeting.is_closing
+
+
+def test_the_change_form_sent_unchanged_sends_nothing(client_for, mentor, booked_from_the_notes):
+    meeting = booked_from_the_notes
+    answer = client_for(mentor).post(
+        reverse("meeting_move", args=[meeting.public_id]), _move_form(meeting), follow=True
+    )
+    assert "Inget ändrades." in answer.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.sequence == 0 and not OutgoingMail.objects.filter(kind=SessionMail.MEETING_MOVED).exists()
+
+
+def test_a_new_time_and_the_closing_flag_together(client_for, mentor, booked_from_the_notes):
+    meeting = booked_from_the_notes
+    answer = client_for(mentor).post(
+        reverse("meeting_move", args=[meeting.public_id]),
+        _move_form(meeting, start_time="19:00", end_time="20:00", closing="on"),
+        follow=True,
+    )
+    assert "Tillfället är flyttat." in answer.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.is_closing and meeting.sequence == 1
+    assert timezone.localtime(meeting.starts_at).strftime("%H:%M") == "19:00"
+    assert OutgoingMail.objects.filter(kind=SessionMail.MEETING_MOVED).count() == 2  # one to each party
+
+
+def test_ending_in_the_admin_goes_through_the_one_service(client_for, coordinator, mentorship, mentee, mentor):
     answer = client_for(coordinator).post(
         reverse("admin:programs_mentorship_change", args=[mentorship.pk]),
         pair_edit_form(mentorship, status="ended", end_reason="goals_reached", end_note="Bra jobbat"),

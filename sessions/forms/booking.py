@@ -71,10 +71,9 @@ class BookingForm(forms.Form):
                 "start_time": start.time(),
                 "end_time": end.time() if end else None,
                 "location": meeting.location,
+                "closing": meeting.is_closing,
             }
         super().__init__(*args, **kwargs)
-        if meeting is not None:  # moving a meeting keeps what kind of meeting it is
-            del self.fields["closing"]
 
     def clean_location(self):
         # A line break in a place would end up in e-mail and calendar headers.

@@ -99,6 +99,33 @@ def meeting_move(
 
 
 @transaction.atomic
+def meeting_change(
+    *,
+    meeting: Meeting,
+    starts_at: datetime,
+    ends_at: datetime | None,
+    location: str = "",
+    is_closing: bool,
+    changed_by: User | None = None,
+) -> set[str]:
+    """A booked meeting's time, place and whether it is the closing meeting,
+    as the pair now wants them. Only a new time or place is news to the
+    calendars (meeting_move); the closing flag is the pair's own planning,
+    and a form sent again unchanged sends nothing. Returns what changed:
+    "time", "closing", both or neither."""
+    stored = Meeting.objects.select_for_update().filter(pk=meeting.pk).values("starts_at", "ends_at", "location").get()
+    changed = set()
+    if (stored["starts_at"], stored["ends_at"], stored["location"]) != (starts_at, ends_at, location):
+        meeting_move(meeting=meeting, starts_at=starts_at, ends_at=ends_at, location=location, changed_by=changed_by)
+        changed.add("time")
+    if meeting.is_closing != is_closing:
+        meeting.is_closing = is_closing
+        meeting.save(update_fields=["is_closing"])
+        changed.add("closing")
+    return changed
+
+
+@transaction.atomic
 def meeting_cancel(*, meeting: Meeting, changed_by: User | None = None) -> Meeting:
     Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.CANCELLED, sequence=F("sequence") + 1)
     meeting.refresh_from_db()

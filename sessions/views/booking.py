@@ -7,7 +7,7 @@ from programs import permissions
 
 from ..forms import BookingForm
 from ..models import MeetingStatus
-from ..services import meeting_book, meeting_cancel, meeting_move
+from ..services import meeting_book, meeting_cancel, meeting_change
 from .access import meeting_or_404, mentorship_or_404, require
 from .decorators import journal_view
 
@@ -46,14 +46,26 @@ def meeting_move_view(request, public_id):
     meeting = _bookable_meeting(request, public_id)
     form = BookingForm(request.POST or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
-        meeting_move(meeting=meeting, changed_by=request.user, **form.booking())
-        messages.success(request, _("The meeting is moved. You will both get an updated invitation."))
+        changed = meeting_change(
+            meeting=meeting, changed_by=request.user, is_closing=form.cleaned_data["closing"], **form.booking()
+        )
+        messages.success(request, _change_message(meeting, changed))
         return redirect("mentorship_detail", meeting.mentorship.public_id)
     return render(
         request,
         "mentoring_sessions/booking_form.html",
         {"mentorship": meeting.mentorship, "form": form, "meeting": meeting},
     )
+
+
+def _change_message(meeting, changed):
+    if "time" in changed:
+        return _("The meeting is moved. You will both get an updated invitation.")
+    if "closing" in changed and meeting.is_closing:
+        return _("Meeting %(number)s is now your closing meeting.") % {"number": meeting.number}
+    if "closing" in changed:
+        return _("Meeting %(number)s is no longer your closing meeting.") % {"number": meeting.number}
+    return _("Nothing was changed.")
 
 
 @journal_view
