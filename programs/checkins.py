@@ -14,8 +14,20 @@ tests/test_checkins.py holds them to each other.
 import math
 from datetime import date, timedelta
 
-from django.db.models import Count, DateField, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import (
+    Count,
+    DateField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Cast, Coalesce, TruncDate
 
 from mentorskap.localtime import LOCAL_TZ, local_date
 
@@ -43,7 +55,11 @@ def next_checkin_due(mentorship: Mentorship, *, count: int, last: date | None) -
     first_month = first_month_due_days(program.checkins_first_month)
     start = pair_start(mentorship)
     if count < len(first_month):
-        return start + timedelta(days=first_month[count])
+        slot = start + timedelta(days=first_month[count])
+        # A check-in made late, on or after this slot, covers it: what is due
+        # next counts from that check-in, not from a day already past.
+        if last is None or last < slot:
+            return slot
     base = last if last is not None else start
     return base + timedelta(days=program.checkin_interval_days)
 
@@ -79,14 +95,25 @@ def checkins_due_in_any_program(*, today: date, programs: QuerySet[Program]) -> 
 
 def cadence_due_filter(first_month_count: int, interval_days: int, *, today: date) -> Q:
     first_month = first_month_due_days(first_month_count)
+    interval = timedelta(days=interval_days)
     due = Q()
     for count, days in enumerate(first_month):
-        due |= Q(checkin_count=count, started_on__lte=today - timedelta(days=days))
-    interval = timedelta(days=interval_days)
+        slot = _days_after_start(days)
+        before_slot = Q(checkin_last__isnull=True) | Q(checkin_last__lt=slot)
+        due |= Q(checkin_count=count) & (
+            (before_slot & Q(started_on__lte=today - timedelta(days=days)))
+            | Q(checkin_last__gte=slot, checkin_last__lte=today - interval)
+        )
     after_first_month = Q(checkin_count__gte=len(first_month)) & (
         Q(checkin_last__lte=today - interval) | Q(checkin_last__isnull=True, started_on__lte=today - interval)
     )
     return Q(status__in=OPEN) & (due | after_first_month)
+
+
+def _days_after_start(days: int) -> Cast:
+    """The pair's start plus `days`, as a date: the same on PostgreSQL and on
+    SQLite, where date arithmetic gives a timestamp text."""
+    return Cast(ExpressionWrapper(F("started_on") + timedelta(days=days), output_field=DateTimeField()), DateField())
 
 
 def checkins_of(mentorship: Mentorship) -> list[CheckIn]:

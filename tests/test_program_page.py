@@ -143,6 +143,20 @@ def test_the_sql_check_in_rule_agrees_with_the_pairs_own(program, coordinator, f
     assert 0 < len(by_sql) < len(pairs)
 
 
+def test_a_late_first_check_in_is_followed_a_month_later_not_at_once(program, coordinator):
+    """A pair started 48 days ago gets its first check-in today: the first
+    month's second slot (day 30) is past, so the next is due in 30 days."""
+    today = timezone.localdate()
+    pair = MentorshipFactory(program=program, starts_on=today - 48 * DAY)
+    CheckIn.objects.create(mentorship=pair, held_on=today, with_whom="both", channel="phone", recorded_by=coordinator)
+    annotated = with_checkins(program.mentorships.select_related("program")).get(pk=pair.pk)
+    assert next_checkin_due(annotated, count=1, last=today) == today + 30 * DAY
+    assert not with_checkins(program.mentorships.all()).filter(checkin_due_filter(program, today=today)).exists()
+    # On time, the second slot still holds: a check-in on day 15 is followed on day 30.
+    on_time = MentorshipFactory(program=program, starts_on=today - 20 * DAY)
+    assert next_checkin_due(on_time, count=1, last=today - 5 * DAY) == today + 10 * DAY
+
+
 def test_filters_search_sort_and_pages_live_in_the_url(client_for, coordinator, program, monkeypatch):
     monkeypatch.setattr("programs.overview.PAGE_SIZE", 4)
     pairs = many_pairs(program, 10)
