@@ -4,10 +4,13 @@ the live Celery fixtures of the delivery test modules (one worker, beat and
 SMTP server per module: tests/helpers/live_celery.py)."""
 
 import datetime as dt
+import types
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sessions.models import MeetingStatus, ReminderItem
 
@@ -67,16 +70,11 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
     """allauth keeps its rate-limit counts in the cache: each test starts at zero."""
-    from django.core.cache import cache
-
     cache.clear()
 
 
 @pytest.fixture
 def frozen_totp_clock():
-    import types
-    from unittest import mock
-
     with mock.patch("allauth.mfa.totp.internal.auth.time", types.SimpleNamespace(time=lambda: FROZEN)):
         yield
 
@@ -85,8 +83,6 @@ def frozen_totp_clock():
 def english(settings):
     """Messages compared in English, the source language; the Swedish
     catalogue is tested on its own (test_translations.py)."""
-    from django.utils import translation
-
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield

@@ -1,6 +1,7 @@
 """Two-factor authentication: available to everyone, required for staff
 when MENTORSKAP_MFA_REQUIRED_FOR_STAFF is on."""
 
+import logging
 import types
 from unittest import mock
 
@@ -119,8 +120,6 @@ def test_staff_with_2fa_reach_the_admin(coordinator, mfa_required, frozen_totp_c
 
 
 def test_a_wrong_second_factor_is_logged_without_the_code(mentee, frozen_totp_clock, caplog):
-    import logging
-
     verified(mentee)
     client, _response = password_login(mentee)
     activate_totp(client)

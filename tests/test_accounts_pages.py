@@ -8,6 +8,7 @@ from email.utils import parseaddr
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib import auth
+from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 
@@ -262,8 +263,6 @@ def test_password_change(client, mentee):
 
 def test_pages_name_our_own_icon(client, db):
     """Browsers otherwise ask for /favicon.ico on every first visit and log a 404."""
-    from django.contrib.staticfiles import finders
-
     assert 'rel="icon"' in client.get(reverse("account_login")).content.decode()
     assert finders.find("favicon.svg")
     # Pages without the link (the admin's) make browsers ask for /favicon.ico.

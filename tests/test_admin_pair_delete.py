@@ -6,7 +6,7 @@ journal has started is ended, not deleted; only a superuser erases one.
 """
 
 import pytest
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import DELETION, LogEntry
 from django.db import connection, transaction
 from django.urls import reverse
 
@@ -147,8 +147,6 @@ def test_a_superuser_erases_a_pair_with_its_journal(client_for, superuser, start
     assert response.status_code == 302
     assert is_gone(started_pair)
     # The admin's history keeps that a pair was deleted, by whom and when - not who was in it.
-    from django.contrib.admin.models import DELETION, LogEntry
-
     entries = LogEntry.objects.filter(object_id=str(started_pair.pk), content_type__model="mentorship")
     assert entries.filter(action_flag=DELETION).exists()
     assert not any(name in entry.object_repr for entry in entries for name in names)

@@ -1,18 +1,21 @@
 """The coordinator's pair admin at its edges: what the program page's pair
 rows may not do, over-long input, and people replaced on an existing pair."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.mail_kinds import AccountMail
 from accounts.models import Invitation, User
 from outbox.models import MailStatus, OutgoingMail
 from programs.mail_kinds import ProgramMail
-from programs.models import FocusArea, Mentorship, Organisation
+from programs.models import FocusArea, Mentorship, Organisation, ProgramKind
 from sessions.models import Agreement, Meeting
 
-from .factories import AgreementFactory, MeetingFactory, MentorshipFactory, UserFactory
+from .factories import AgreementFactory, MeetingFactory, MentorshipFactory, ProgramFactory, UserFactory
 from .helpers import admin_forms
 from .helpers.admin_forms import pair_edit_form, pair_form
 
@@ -257,10 +260,6 @@ def test_an_area_the_pair_already_has_does_not_stop_other_changes(client_for, co
 
 def test_an_open_pair_cannot_be_saved_past_its_end_date(client_for, coordinator, program, mentorship):
     """The hourly scan would end it again; say so now instead."""
-    import datetime as dt
-
-    from django.utils import timezone
-
     url = reverse("admin:programs_mentorship_change", args=[mentorship.pk])
     client = client_for(coordinator)
     yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
@@ -273,10 +272,6 @@ def test_an_open_pair_cannot_be_saved_past_its_end_date(client_for, coordinator,
 
 
 def test_a_pair_moved_to_another_program_takes_only_areas_that_program_offers(client_for, superuser, mentorship):
-    from programs.models import ProgramKind
-
-    from .factories import ProgramFactory
-
     individual = FocusArea.objects.filter(kind=ProgramKind.INDIVIDUALS).first()
     mentorship.focus_areas.set([individual])
     associations = ProgramFactory(kind=ProgramKind.ASSOCIATIONS)

@@ -16,6 +16,7 @@ from accounts.models import User
 from programs.models import Mentorship, Program
 from programs.pair_import import ImportResult, PairRow, import_pairs
 from programs.services import mentorship_create, person_get_or_create
+from sessions.models import Agreement
 
 from .factories import UserFactory
 from .helpers.admin_forms import pair_form
@@ -82,8 +83,6 @@ def test_a_pair_added_between_the_check_and_the_import_stops_the_whole_import(pr
 def test_an_agreement_saved_while_its_pair_is_deleted_is_a_404_not_a_server_error(
     postgres, client_for, mentee, mentorship
 ):
-    from sessions.models import Agreement
-
     client = client_for(mentee)
     form = {"version": 0, "purpose_and_goals": "Mål", "confidentiality": "private"}
     with transaction.atomic():

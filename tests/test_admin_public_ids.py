@@ -5,6 +5,8 @@ import re
 import uuid
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -94,9 +96,6 @@ def test_an_unknown_public_id_is_answered_like_one_of_another_program(
 def test_the_history_of_a_deleted_pair_links_nowhere(client_for, superuser, program):
     """The admin's "recent actions" keep entries of deleted pairs; like
     Django's own, they must not link to a page that is not there."""
-    from django.contrib.admin.models import CHANGE, LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
     client = client_for(superuser)
     pair = MentorshipFactory(program=program)
     changed = LogEntry.objects.create(

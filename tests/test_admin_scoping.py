@@ -5,7 +5,7 @@ import datetime as dt
 import uuid
 
 import pytest
-from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.contrib.admin import ModelAdmin, RelatedOnlyFieldListFilter
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from accounts.models import User
 from outbox.models import OutgoingMail
 from programs.models import FocusArea, Mentorship, MentorshipStatus, Program, ProgramKind
-from sessions.models import Confidentiality, MeetingStatus
+from sessions.models import Agreement, Comment, Confidentiality, Meeting, MeetingStatus, ReminderItem
 from tests.helpers.admin_forms import admin_url, change_url
 
 from .factories import AgreementFactory, MeetingFactory, MentorshipFactory, ProgramFactory, UserFactory
@@ -220,8 +220,6 @@ def test_pair_changelist_columns(client_for, coordinator, mentorship, journal):
 def test_the_pair_list_checkbox_is_djangos_own(client_for, coordinator, mentorship):
     """MentorshipAdmin writes the row's checkbox out rather than through the
     widget's template: the same HTML, in both languages."""
-    from django.contrib.admin import ModelAdmin
-
     admin = client_for(coordinator).get(admin_url(Mentorship)).context["cl"].model_admin
     mentorship.mentee.name = 'Maja "<b>" Mentee'
     for language in ("sv", "en"):
@@ -541,8 +539,6 @@ def test_program_kind_is_shown_in_swedish(client_for, coordinator, program, ment
 @pytest.mark.parametrize("who", ["coordinator", "superuser"])
 def test_delete_pages_do_not_show_note_text(client_for, request, mentorship, journal, who):
     """Deleting lists what goes with the pair; "kom ihåg" items and comments are note text."""
-    from sessions.models import Comment, ReminderItem
-
     _agreement, meeting = journal
     ReminderItem.objects.create(meeting=meeting, text="Hemlig-kom-ihåg-4242")
     Comment.objects.create(meeting=meeting, author=mentorship.mentor, text="Hemlig-kommentar-2424")
@@ -596,8 +592,6 @@ def test_program_changelist_queries_do_not_grow_with_programs(client_for, coordi
 def test_journal_changelists_queries_do_not_grow(
     client_for, coordinator, program, model, django_assert_max_num_queries
 ):
-    from sessions.models import Agreement, Meeting
-
     url = admin_url({"agreement": Agreement, "meeting": Meeting}[model])
     client = client_for(coordinator)
     _pairs_with_journals(program, 1)
@@ -617,8 +611,6 @@ def test_a_new_coordinator_without_programs_sees_an_empty_list_and_can_add_one(c
 
 
 def test_the_admin_carries_our_name_in_swedish(client_for, coordinator):
-    from django.utils import translation
-
     with translation.override("sv"):
         html = client_for(coordinator).get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert "Mentorskap – administration" in html

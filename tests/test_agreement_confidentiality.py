@@ -7,6 +7,7 @@ shares less takes effect at once.
 """
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.apps import apps
@@ -261,8 +262,6 @@ def test_pages_for_strangers_and_coordinators_while_a_raise_is_pending(
 
 def test_the_migration_fills_the_level_in_force():
     """Confirmed by both: their level. Anything else: the strictest."""
-    import importlib
-
     migration = importlib.import_module("sessions.migrations.0004_agreement_confidentiality_in_force")
     now = timezone.now()
     both = AgreementFactory(confidentiality="open", mentee_confirmed_at=now, mentor_confirmed_at=now)

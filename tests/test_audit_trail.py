@@ -8,7 +8,8 @@ import json
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
@@ -327,9 +328,6 @@ def test_no_one_but_a_superuser_reads_the_trail(request, client_for, role, open_
 
 def test_a_read_costs_the_page_one_insert(client_for, coordinator, mentorship):
     """The price of recording a read: one INSERT, the same on every page."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     agreement = AgreementFactory(mentorship=mentorship)
     meeting = MeetingFactory(mentorship=mentorship, number=2, summary="Vi pratade om delegering.")
     client = client_for(coordinator)

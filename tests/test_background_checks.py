@@ -8,7 +8,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from outbox.render import mail_render
 from programs.background_checks import background_check_notices_enqueue
 from programs.mail_kinds import ProgramMail
 from programs.models import BackgroundCheck, Mentorship, MentorshipStatus, one_year_after
-from programs.services import background_check_record, mentorship_activate
+from programs.services import background_check_record, checkin_record, mentorship_activate
 from programs.tasks import background_check_notices_task
 from sessions.services import meeting_book
 from tests.factories import MentorshipFactory, UserFactory
@@ -311,11 +312,6 @@ def test_no_notice_for_a_mentor_without_open_pairs_in_such_programs(program, men
 
 
 def test_the_pair_page_costs_the_same_queries_with_many_check_ins(client_for, coordinator, invited):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from programs.services import checkin_record
-
     record(invited.mentor, extract_date=timezone.localdate(), checked_by=coordinator)
     client = client_for(coordinator)
     url = reverse("program_pair", args=[invited.public_id])

@@ -9,16 +9,19 @@ started against a database that is down would be).
 import datetime as dt
 import json
 import os
+import socket
 import subprocess
 import sys
 
 import pytest
+from django.core.management import call_command
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from mentorskap.health import beat_window
 from outbox.heartbeat import heartbeat_record
 from outbox.models import Heartbeat, MailStatus
+from outbox.tasks import beat_heartbeat_task
 
 from .factories import OutgoingMailFactory
 from .helpers.celery import MEMORY_BROKER, use_broker
@@ -159,8 +162,6 @@ def test_beat_schedules_the_heartbeat_at_the_dispatch_interval(settings):
 
 
 def test_send_due_mail_from_cron_counts_as_beat_seen(client, db):
-    from django.core.management import call_command
-
     call_command("send_due_mail", stdout=open(os.devnull, "w"))  # noqa: SIM115
     assert ready(client)[0] == 200
 
@@ -213,8 +214,6 @@ def test_with_the_database_down_readyz_is_503_and_healthz_still_200():
 
 
 def test_readyz_takes_rabbitmq_as_the_broker_too(client, beat_alive):
-    import socket
-
     try:
         socket.create_connection(("127.0.0.1", 5672), timeout=1).close()
         reachable = True
@@ -230,8 +229,6 @@ def test_readyz_takes_rabbitmq_as_the_broker_too(client, beat_alive):
 
 
 def test_the_heartbeat_task_records_beat_as_seen(client, db):
-    from outbox.tasks import beat_heartbeat_task
-
     assert ready(client)[0] == 503
     beat_heartbeat_task.apply()
     assert ready(client)[0] == 200

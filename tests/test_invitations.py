@@ -7,12 +7,16 @@ import datetime as dt
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib import auth
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.mail_kinds import AccountMail
 from accounts.models import Invitation, User
 from accounts.services import invitation_create, invitation_resend
+from outbox.dispatch import dispatch_due_mail
 from outbox.models import OutgoingMail
 from programs.mail_kinds import ProgramMail
 from programs.models import Mentorship, MentorshipStatus
@@ -257,12 +261,6 @@ def test_admin_refuses_an_invalid_email(client_for, coordinator, program):
 
 
 def test_sending_an_invitation_reads_it_once(mentorship):
-    from django.core import mail
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from outbox.dispatch import dispatch_due_mail
-
     person = User.objects.create_user("ny.inbjuden@example.org")  # no password yet: the link is usable
     invitation_create(user=person, mentorship=mentorship)
     with CaptureQueriesContext(connection) as queries:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.mail_kinds import AccountMail
 from accounts.models import Invitation, User
-from accounts.services import invitation_create
+from accounts.services import invitation_accept, invitation_create
 from outbox.dispatch import dispatch_due_mail
 from outbox.models import MailStatus, OutgoingMail
 from tests.helpers.accounts import login_by_code
@@ -96,8 +96,6 @@ def test_a_link_left_open_by_an_earlier_login_is_not_usable(client, invited, men
 def test_the_service_refuses_a_link_whose_person_has_logged_in(invited, mentorship):
     """The view checks is_usable first; the claim itself must hold too, for
     a login that lands between the check and the claim."""
-    from accounts.services import invitation_accept
-
     invitation = invitation_create(user=invited, mentorship=mentorship)
     User.objects.filter(pk=invited.pk).update(last_login=timezone.now())
     assert invitation_accept(invitation=invitation, password=NEW_PASSWORD) is None

@@ -3,11 +3,17 @@
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from outbox.dispatch import dispatch_due_mail
+from outbox.models import MailStatus, OutgoingMail
+from programs.models import FocusArea
 from sessions.forms import BookingForm
+from sessions.mail_kinds import SessionMail
 from sessions.models import Agreement, AgreementVersion, Meeting, MeetingStatus, ReminderItem
+from sessions.nudges import nudges_scan
 from tests.factories import MeetingFactory
 from tests.helpers.agreement import AGREEMENT_FIELDS, agreement_post
 from tests.helpers.journal import future, notes_post
@@ -52,8 +58,6 @@ def test_bad_agreement_input_keeps_the_text(client_for, mentee, mentorship, over
 
 
 def test_focus_areas_of_another_program_are_refused(client_for, mentee, mentorship, other_program):
-    from programs.models import FocusArea
-
     foreign = FocusArea.objects.create(name="Annat programs område", kind="individuals")
     other_program.focus_areas.add(foreign)
     mentorship.program.focus_areas.set(FocusArea.objects.filter(kind="individuals").exclude(pk=foreign.pk))
@@ -62,8 +66,6 @@ def test_focus_areas_of_another_program_are_refused(client_for, mentee, mentorsh
 
 
 def test_focus_areas_of_the_other_kind_are_refused_when_the_program_names_none(client_for, mentee, mentorship):
-    from programs.models import FocusArea
-
     associations_only = FocusArea.objects.filter(kind="associations").first()
     response = agreement_post(client_for(mentee), mentorship, focus_areas=[associations_only.pk])
     assert "focus_areas" in response.context["form"].errors
@@ -74,8 +76,6 @@ def test_a_program_that_names_no_focus_areas_offers_those_of_its_kind_and_keeps_
 ):
     """The coordinator set an area on the pair; the mentee's first save of
     the agreement must not drop it."""
-    from programs.models import FocusArea
-
     set_by_coordinator = FocusArea.objects.filter(kind="individuals").first()
     mentorship.focus_areas.set([set_by_coordinator])
     client = client_for(mentee)
@@ -89,8 +89,6 @@ def test_a_program_that_names_no_focus_areas_offers_those_of_its_kind_and_keeps_
 
 
 def test_an_area_the_program_no_longer_offers_stays_a_choice_for_the_pair(client_for, mentee, mentorship):
-    from programs.models import FocusArea
-
     kept, offered = FocusArea.objects.filter(kind="individuals")[:2]
     mentorship.focus_areas.set([kept])
     mentorship.program.focus_areas.set([offered])
@@ -135,9 +133,6 @@ def test_second_writer_sees_the_conflict_and_loses_nothing(client_for, mentee, m
 
 
 def test_confirmation_is_cleared_by_a_change_and_the_other_party_is_told(client_for, mentee, mentor, mentorship):
-    from outbox.models import OutgoingMail
-    from sessions.mail_kinds import SessionMail
-
     agreement_post(client_for(mentee), mentorship, version=0)
     client_for(mentor).post(reverse("agreement_confirm", args=[mentorship.public_id]), {"version": 1})
     client_for(mentee).post(reverse("agreement_confirm", args=[mentorship.public_id]), {"version": 1})
@@ -321,8 +316,6 @@ def test_move_and_cancel(client_for, mentor, mentorship):
 
 
 def offered_focus_areas(mentorship):
-    from programs.models import FocusArea
-
     areas = [FocusArea.objects.create(name=name, kind="individuals") for name in ("Område A", "Område B")]
     mentorship.program.focus_areas.add(*areas)
     return areas
@@ -330,9 +323,6 @@ def offered_focus_areas(mentorship):
 
 def test_changing_only_the_focus_areas_is_a_change_of_the_agreement(client_for, mentee, mentor, mentorship):
     """Focus areas are part of what both confirmed: a new version, confirmations cleared, the other party told."""
-    from outbox.models import OutgoingMail
-    from sessions.mail_kinds import SessionMail
-
     first, second = offered_focus_areas(mentorship)
     agreement_post(client_for(mentee), mentorship, version=0, focus_areas=[first.pk])
     client_for(mentor).post(reverse("agreement_confirm", args=[mentorship.public_id]), {"version": 1})
@@ -369,9 +359,6 @@ def test_the_agreement_form_books_meeting_two_only_once(client_for, mentee, ment
 def test_the_notes_form_books_the_next_meeting_only_once(client_for, mentee, mentorship, held_meeting):
     """A double submit: the second post is a conflict, and the page shown
     with it must not book meeting 3 again when saved."""
-    from outbox.models import OutgoingMail
-    from sessions.mail_kinds import SessionMail
-
     day, start = future(days=20)
     next_meeting = {"next-date": day, "next-start_time": start}
     client = client_for(mentee)
@@ -386,9 +373,6 @@ def test_the_notes_form_books_the_next_meeting_only_once(client_for, mentee, men
 
 
 def test_booking_the_same_time_twice_books_one_meeting(client_for, mentor, mentorship):
-    from outbox.models import OutgoingMail
-    from sessions.mail_kinds import SessionMail
-
     day, start = future(days=12, hour=9)
     form = {"date": day, "start_time": start, "end_time": "10:00", "location": "Café"}
     client = client_for(mentor)
@@ -402,10 +386,6 @@ def test_booking_the_same_time_twice_books_one_meeting(client_for, mentor, mento
 def test_a_cancelled_meeting_booked_again_keeps_its_number(client_for, mentee, mentor, mentorship):
     """Book Tillfälle 1, cancel it, book a new time: still Tillfälle 1, so the
     agreement is made at meeting 1 and the form still offers meeting 2."""
-    from outbox.dispatch import dispatch_due_mail
-    from outbox.models import MailStatus, OutgoingMail
-    from sessions.mail_kinds import SessionMail
-
     client = client_for(mentor)
     day, start = future(days=5)
     client.post(reverse("meeting_book", args=[mentorship.public_id]), {"date": day, "start_time": start})
@@ -442,8 +422,6 @@ def test_an_agreement_made_after_meeting_one_was_cancelled_makes_it_held(client_
 
 
 def test_the_conflict_shows_the_other_writers_focus_areas(client_for, mentee, mentorship):
-    from programs.models import FocusArea
-
     theirs, mine = FocusArea.objects.filter(kind="individuals")[:2]
     client = client_for(mentee)
     agreement_post(client, mentorship, version=0, focus_areas=[theirs.pk])
@@ -455,10 +433,6 @@ def test_the_conflict_shows_the_other_writers_focus_areas(client_for, mentee, me
 
 
 def test_a_meeting_booked_again_and_cancelled_before_anyone_heard_sends_no_cancellation(client_for, mentor, mentorship):
-    from outbox.dispatch import dispatch_due_mail
-    from outbox.models import MailStatus, OutgoingMail
-    from sessions.mail_kinds import SessionMail
-
     client = client_for(mentor)
     book = reverse("meeting_book", args=[mentorship.public_id])
     day, start = future(days=5)
@@ -477,8 +451,6 @@ def test_a_meeting_booked_again_and_cancelled_before_anyone_heard_sends_no_cance
 
 
 def test_an_agreement_after_a_cancelled_meeting_one_counts_from_when_it_is_saved(client_for, mentee, mentorship):
-    from sessions.nudges import nudges_scan
-
     meeting = MeetingFactory(mentorship=mentorship, number=1, status=MeetingStatus.CANCELLED)
     Meeting.objects.filter(pk=meeting.pk).update(created_at=timezone.now() - dt.timedelta(days=20))
     agreement_post(client_for(mentee), mentorship)
@@ -488,8 +460,6 @@ def test_an_agreement_after_a_cancelled_meeting_one_counts_from_when_it_is_saved
 def test_a_time_typed_while_the_other_party_booked_the_meeting_is_not_dropped_unseen(
     client_for, mentee, mentor, mentorship, held_meeting
 ):
-    from django.test import Client
-
     client = client_for(mentee)
     client.get(reverse("meeting_notes", args=[held_meeting.public_id]))  # the mentee starts writing
     other = Client()
@@ -508,10 +478,6 @@ def test_a_time_typed_while_the_other_party_booked_the_meeting_is_not_dropped_un
 def test_a_cancellation_nobody_received_does_not_hide_the_next_one(client_for, mentor, mentorship):
     """Invited, cancelled (not yet sent), booked again (not yet sent), cancelled
     again: both still hold the first invitation and must be told it is off."""
-    from outbox.dispatch import dispatch_due_mail
-    from outbox.models import OutgoingMail
-    from sessions.mail_kinds import SessionMail
-
     client = client_for(mentor)
     book = reverse("meeting_book", args=[mentorship.public_id])
     day, start = future(days=5)

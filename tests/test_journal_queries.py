@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions.models import AgreementVersion, Comment, Meeting, MeetingStatus, ReminderItem
-from tests.factories import AgreementFactory
+from tests.factories import AgreementFactory, MentorshipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,8 +80,6 @@ def test_query_count_is_the_same_at_1_and_50_meetings(client_for, mentee, mentor
 
 
 def test_coordinator_dashboard_query_count_is_fixed(client_for, coordinator, program):
-    from tests.factories import MentorshipFactory
-
     client = client_for(coordinator)
     MentorshipFactory(program=program)
     url = reverse("program_dashboard")

@@ -1,7 +1,10 @@
 """Words on the journal pages that a real user reads, in Swedish (the default)."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import AgreementFactory, MeetingFactory
 
@@ -18,10 +21,6 @@ def test_cancelling_a_meeting_is_stalla_in_not_avbryt(client_for, mentor, mentor
 
 
 def test_write_notes_opens_the_notes_form_of_the_meeting_that_needs_them(client_for, mentee, mentorship):
-    import datetime as dt
-
-    from django.utils import timezone
-
     AgreementFactory(mentorship=mentorship, mentee_confirmed_at=timezone.now(), mentor_confirmed_at=timezone.now())
     past = timezone.now() - dt.timedelta(days=2)
     meeting = MeetingFactory(mentorship=mentorship, number=2, starts_at=past, ends_at=past + dt.timedelta(hours=1))
@@ -33,10 +32,6 @@ def test_write_notes_opens_the_notes_form_of_the_meeting_that_needs_them(client_
 
 
 def test_the_notes_form_names_each_part_once_and_says_what_to_write(client_for, mentee, mentorship):
-    import datetime as dt
-
-    from django.utils import timezone
-
     AgreementFactory(mentorship=mentorship)
     MeetingFactory(mentorship=mentorship, number=1, status="held", starts_at=None, ends_at=None)
     second = MeetingFactory(mentorship=mentorship, number=2, starts_at=timezone.now() - dt.timedelta(days=1))

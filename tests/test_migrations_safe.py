@@ -27,8 +27,9 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.operations import AddIndexConcurrently
-from django.db import connection, migrations
+from django.db import connection, migrations, models
 from django.db.migrations.loader import MigrationLoader
+from django.db.models import NOT_PROVIDED
 
 # (app label, migration, operation index): why it is safe, or why it was accepted.
 # Every entry below was released before this check existed (issue 13); none
@@ -91,7 +92,7 @@ def problems_of(loader, key, migration):
         problem = None
         if isinstance(op, migrations.AddField) and not fresh:
             field = op.field
-            if not field.null and field.db_default is models_not_provided() and not field.many_to_many:
+            if not field.null and field.db_default is NOT_PROVIDED and not field.many_to_many:
                 problem = "AddField NOT NULL without db_default"
         elif isinstance(op, migrations.AlterField) and not fresh:
             after = state.clone()
@@ -128,12 +129,6 @@ def problems_of(loader, key, migration):
         op.state_forwards(app_label, state)
 
 
-def models_not_provided():
-    from django.db.models import NOT_PROVIDED
-
-    return NOT_PROVIDED
-
-
 def test_every_migration_can_run_while_the_old_release_serves():
     loader = MigrationLoader(None, ignore_no_migrations=True)
     ours = our_apps()
@@ -151,8 +146,6 @@ def test_every_migration_can_run_while_the_old_release_serves():
 
 def test_the_check_finds_what_it_is_meant_to_find():
     """The checker itself, on migrations made up for the test."""
-    from django.db import models
-
     loader = MigrationLoader(None, ignore_no_migrations=True)
     key = max(k for k in loader.disk_migrations if k[0] == "outbox")
     made_up = migrations.Migration("9999_made_up", "outbox")

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from accounts.models import User
@@ -273,8 +274,6 @@ def test_meeting_properties(mentorship):
 
 
 def test_deleting_a_program_with_pairs_is_refused(mentorship):
-    from django.db.models import ProtectedError
-
     with pytest.raises(ProtectedError):
         mentorship.program.delete()
 

@@ -4,10 +4,12 @@ a changed ciphertext is a clear error, never garbage."""
 
 import shutil
 import subprocess
+from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.checks import run_checks
 from django.core.exceptions import FieldError, ValidationError
 from django.core.management import CommandError, call_command
 from django.core.management.base import SystemCheckError
@@ -154,8 +156,6 @@ def test_rotation_keeps_every_note_readable_and_then_needs_only_the_new_key(
 
 
 def _rotate():
-    from io import StringIO
-
     out = StringIO()
     call_command("rotate_note_keys", batch_size=2, stdout=out)
     return out.getvalue()
@@ -272,8 +272,6 @@ def test_an_agreement_made_in_a_factory_is_encrypted_too(mentorship):
 def test_deploying_with_a_key_that_does_not_open_the_notes_stops_at_migrate(held_meeting):
     """A Fernet key that is not the notes' key passes settings.py; the
     database checks that every deploy's `migrate` runs stop on it."""
-    from django.core.checks import run_checks
-
     written_with = list(settings.MENTORSKAP_NOTE_KEYS)
     with override_settings(MENTORSKAP_NOTE_KEYS=[NEW_KEY]):
         errors = [e for e in run_checks(databases=["default"]) if e.id == "mentoring_sessions.E001"]

@@ -14,6 +14,8 @@ from programs.models import CheckIn, MentorshipStatus
 from sessions.mail_kinds import SessionMail
 from sessions.models import MeetingStatus
 from sessions.nudges import nudges_scan
+from sessions.services.agreement import agreement_save
+from sessions.services.booking import meeting_book
 from tests.factories import AgreementFactory, MeetingFactory, MentorshipFactory
 
 DAY = dt.timedelta(days=1)
@@ -221,8 +223,6 @@ def test_notes_nudge_follows_each_program_days(db, clock):
 def test_booking_nudge_after_an_agreement_made_without_a_booked_meeting_one(mentorship, mentee, clock):
     """The most common stall: the agreement is written, meeting 2 never
     booked. Tillfälle 1 then has no time; it counts from when it was saved."""
-    from sessions.services.agreement import agreement_save
-
     agreement_save(mentorship=mentorship, user=mentee, content={"purpose_and_goals": "Mål"}, base_version=0)
     assert mentorship.meetings.get().starts_at is None
     clock.advance(13 * DAY)
@@ -237,8 +237,6 @@ def test_booking_nudge_after_an_agreement_made_without_a_booked_meeting_one(ment
 def test_a_pair_past_its_end_date_is_ended_and_gets_no_more_mail(mentorship, mentee, clock):
     """Coordinators set end dates and expect them to hold, without also
     changing the status by hand."""
-    from sessions.services.booking import meeting_book
-
     AgreementFactory(mentorship=mentorship)
     met(mentorship, 20, clock, number=2)  # overdue for a booking nudge
     meeting = meeting_book(mentorship=mentorship, starts_at=clock.now + 30 * DAY, ends_at=None)

@@ -1,5 +1,8 @@
 """The operator sees failed e-mail in the admin and can try it again."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.urls import reverse
 
@@ -7,6 +10,7 @@ from outbox.enqueue import mail_enqueue
 from outbox.models import MailStatus, OutgoingMail
 from programs.mail_kinds import ProgramMail
 from sessions.mail_kinds import SessionMail
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +36,6 @@ def test_coordinators_do_not_see_the_outbox(client_for, coordinator):
 
 
 def test_an_outbox_row_is_named_by_kind_due_time_and_status(db):
-    import datetime as dt
-    from zoneinfo import ZoneInfo
-
-    from outbox.models import OutgoingMail
-    from tests.factories import UserFactory
-
     due = dt.datetime(2027, 1, 9, 11, 0, tzinfo=dt.UTC)
     row = OutgoingMail.objects.create(recipient=UserFactory(), kind=SessionMail.MEETING_BOOKED, due_at=due)
     local = due.astimezone(ZoneInfo("Europe/Stockholm")).strftime("%Y-%m-%d %H:%M")

@@ -11,7 +11,8 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
-from outbox.dispatch import dispatch_due_mail, leases_recover, mail_claim_due
+from accounts.services import invitation_create
+from outbox.dispatch import dispatch_due_mail, leases_recover, mail_claim_due, rows_deliver
 from outbox.enqueue import mail_enqueue
 from outbox.models import MailStatus, OutgoingMail
 from outbox.preferences import preferences_update
@@ -156,7 +157,6 @@ def test_expired_lease_goes_back_to_pending_with_backoff_then_fails(meeting, set
 def test_lease_nearly_over_releases_rows_unsent(meeting, settings):
     meeting_booked_notify(meeting=meeting)
     rows = mail_claim_due(limit=10)
-    from outbox.dispatch import rows_deliver
 
     for row in rows:
         row.lease_until = timezone.now() + dt.timedelta(seconds=1)
@@ -287,8 +287,6 @@ def test_cancelled_meeting_status_cancels_reminders(meeting):
 
 
 def test_used_invitation_is_not_sent(mentee):
-    from accounts.services import invitation_create
-
     invitation = invitation_create(user=mentee)
     invitation.used_at = timezone.now()
     invitation.save()

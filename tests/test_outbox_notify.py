@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from outbox.enqueue import dispatch_after_commit
 from outbox.models import MailStatus, OutgoingMail
 from sessions.mail_kinds import SessionMail
 from sessions.models import Meeting, MeetingStatus
@@ -19,6 +20,7 @@ from sessions.notifications import (
     meeting_moved_notify,
     reminder_due_times,
 )
+from sessions.services.booking import meeting_book, meeting_cancel, meeting_move
 from tests.factories import AgreementFactory, MeetingFactory
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -186,8 +188,6 @@ def test_agreement_changed_tells_the_other_party_once_per_burst(mentorship, ment
 
 
 def test_the_booking_service_writes_the_rows(mentorship):
-    from sessions.services.booking import meeting_book, meeting_cancel, meeting_move
-
     start = timezone.now() + dt.timedelta(days=10)
     meeting = meeting_book(mentorship=mentorship, starts_at=start, ends_at=start + dt.timedelta(hours=1))
     mark_invitations_sent(meeting)
@@ -200,8 +200,6 @@ def test_the_booking_service_writes_the_rows(mentorship):
 def test_one_dispatcher_kick_per_transaction(db, django_capture_on_commit_callbacks):
     """A run sends every due row: many changes in one transaction (an import
     of many pairs) need one kick, not one per e-mail."""
-    from outbox.enqueue import dispatch_after_commit
-
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
         dispatch_after_commit()
         dispatch_after_commit()
@@ -209,8 +207,6 @@ def test_one_dispatcher_kick_per_transaction(db, django_capture_on_commit_callba
 
 
 def test_a_kick_rolled_back_with_its_savepoint_is_asked_for_again(db, django_capture_on_commit_callbacks):
-    from outbox.enqueue import dispatch_after_commit
-
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
         with pytest.raises(RuntimeError), transaction.atomic():
             dispatch_after_commit()

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from programs.models import Mentorship, Organisation, PairImportUpload, ProgramKind
+from programs.models import FocusArea, Mentorship, Organisation, PairImportUpload, ProgramKind
+from programs.pair_import import parse_pairs
 
 from .factories import MentorshipFactory, ProgramFactory, UserFactory
 
@@ -406,10 +407,6 @@ def test_someone_elses_token_is_refused(client, coordinator, other_coordinator, 
 
 
 def test_a_focus_area_the_program_does_not_offer_is_refused(db, superuser):
-    from programs.models import FocusArea
-    from programs.pair_import import parse_pairs
-    from tests.factories import ProgramFactory
-
     program = ProgramFactory(name="Bara strategi")
     program.focus_areas.add(FocusArea.objects.get(name="Strategiskt arbete"))
     data = (
@@ -424,8 +421,6 @@ def test_a_focus_area_the_program_does_not_offer_is_refused(db, superuser):
 def test_checking_for_existing_pairs_reads_each_program_once(db, superuser, mentorship, django_assert_num_queries):
     """A 2,000-row file must not become 2,000 queries: the number of queries
     is the same for 1 row and for 30."""
-    from programs.pair_import import parse_pairs
-
     name = mentorship.program.name
     # Focus areas too: the program names none, so it offers all of its kind.
     area = "Utveckling i befintlig roll"

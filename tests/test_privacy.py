@@ -8,6 +8,7 @@ import pytest
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -217,8 +218,6 @@ def test_erasure_is_atomic(journal, mentee):
 
 
 def test_erase_command_needs_yes(journal, mentee):
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError):
         call_command("erase_personal_data", mentee.email)
     call_command("erase_personal_data", mentee.email, "--yes", stdout=StringIO())

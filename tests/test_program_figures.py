@@ -16,7 +16,7 @@ from programs.models import CheckInChannel, CheckInWith, MentorshipStatus
 from programs.overview import meetings_per_month, program_counts
 from programs.report import program_report
 from programs.selectors import programs_for_coordinator
-from programs.services import checkin_record
+from programs.services import checkin_record, mentorships_end_when_due
 from sessions.demo_pairs import demo_pairs_add
 from sessions.models import Meeting, MeetingStatus
 from sessions.services.agreement import agreement_save
@@ -216,8 +216,6 @@ def test_the_program_page_shows_the_new_figures_after_a_booking(client_for, coor
 
 
 def test_pairs_ended_by_the_hourly_scan(program, coordinator, pair):
-    from programs.services import mentorships_end_when_due
-
     pair.ends_on = timezone.localdate() - dt.timedelta(days=1)
     pair.save()
     after = changes(program, coordinator, lambda: mentorships_end_when_due(today=timezone.localdate()))

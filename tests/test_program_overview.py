@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions.models import MeetingStatus
-from tests.factories import AgreementFactory, MeetingFactory, MentorshipFactory
+from tests.factories import AgreementFactory, MeetingFactory, MentorshipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -130,8 +130,6 @@ def test_the_pair_page_leads_a_coordinator_back_to_the_program(client_for, coord
 
 
 def test_staff_in_no_pair_get_a_way_to_the_admin(client_for, superuser, db):
-    from tests.factories import UserFactory
-
     html = client_for(superuser).get(reverse("home"), follow=True).content.decode()
     assert reverse("admin:index") in html
     staff_only = UserFactory(is_staff=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.test import Client
 from django.urls import reverse
 
 from accounts.services import invitation_create
@@ -153,8 +154,6 @@ def test_forms_carry_a_csrf_token(client, verified_mentee):
 
 
 def test_a_post_without_csrf_token_is_refused(db):
-    from django.test import Client
-
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(reverse("account_login"), {"login": "a@example.org", "password": "x"})
     assert response.status_code == 403

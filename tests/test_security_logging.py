@@ -3,6 +3,7 @@ who, when (the record's time), what; never a password, never note text."""
 
 import logging
 
+from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -65,8 +66,6 @@ def test_refused_access_is_logged(mentee, caplog):
 
 
 def test_refused_access_of_anonymous_is_logged(db, caplog):
-    from django.contrib.auth.models import AnonymousUser
-
     caplog.set_level(logging.INFO, logger=LOGGER)
     request = RequestFactory().get("/x/")
     request.user = AnonymousUser()
@@ -77,7 +76,6 @@ def test_refused_access_of_anonymous_is_logged(db, caplog):
 def test_a_short_forwarded_for_header_does_not_break_logging(db, settings, caplog):
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
     request = RequestFactory().get("/x/", HTTP_X_FORWARDED_FOR="198.51.100.1", REMOTE_ADDR="10.0.0.2")
-    from django.contrib.auth.models import AnonymousUser
 
     request.user = AnonymousUser()
     log_refused_access(request, "meeting 1")

@@ -2,21 +2,29 @@
 answer per person, anonymity, the results and their access."""
 
 import datetime as dt
+from io import StringIO
 
 import pytest
+from django.core import signing
+from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from outbox.models import MailStatus, OutgoingMail
+from mentorskap.celery import app
+from outbox.dispatch import skip_reason
+from outbox.models import MailStatus, NotificationPreferences, OutgoingMail
 from outbox.render import mail_render
 from programs.models import MentorshipStatus
-from surveys.links import link_token
+from surveys.links import answer_key, link_token
 from surveys.models import Answer, Invitation, Question, Survey, SurveyKind
+from surveys.selectors import nps
 from surveys.services import surveys_scan
 from tests.factories import MentorshipFactory, UserFactory
+from tests.helpers.admin_forms import change_url, program_form
 from tests.helpers.surveys import VALID, checkin_asked, confirmed_days_ago, link_in
 
 pytestmark = pytest.mark.django_db
@@ -89,8 +97,6 @@ def test_no_check_in_reminder_once_the_pair_has_ended(mentorship):
     mentorship.status = MentorshipStatus.ENDED
     mentorship.save()
     assert surveys_scan(now=later(8))["reminders"] == 0
-    from outbox.dispatch import skip_reason
-    from outbox.models import NotificationPreferences
 
     for row in OutgoingMail.objects.filter(kind="survey_reminder"):
         assert skip_reason(row, now=later(8), prefs=NotificationPreferences())[0] == MailStatus.CANCELLED
@@ -165,7 +171,6 @@ def test_a_link_answers_only_its_own_survey_and_person(client, program, mentorsh
     # A changed, forged or foreign token is a 404.
     token = link_token(mine.pk)
     forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
-    from django.core import signing
 
     foreign = signing.dumps([theirs.pk, "x" * 32], salt="outbox.preferences")
     for bad in (forged, foreign, "nonsense", signing.dumps([theirs.pk, "x" * 32], salt="surveys.answer-link")[:-1]):
@@ -263,7 +268,6 @@ def test_anonymous_answers_have_no_link_to_their_people_in_any_table(client, pro
                 assert target != answer_table
     # The key is not derived from anything stored: no invitation's id or person gives it.
     keys = set(Answer.objects.values_list("key_hash", flat=True))
-    from surveys.links import answer_key
 
     for invitation in Invitation.objects.all():
         assert answer_key(str(invitation.pk)) not in keys and answer_key(invitation.person.email) not in keys
@@ -371,7 +375,6 @@ def test_query_counts_do_not_grow_with_answers(client, coordinator, program, dja
     client.post(link_in(rows[0]), VALID)
     client.force_login(coordinator)
     url = reverse("program_surveys", args=[program.pk])
-    from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as few:
         client.get(url)
@@ -392,23 +395,17 @@ def test_a_deactivated_person_is_not_mailed(mentorship):
     UserFactory  # noqa: B018 - the factory is the test's source of people
     row.recipient.is_active = False
     row.recipient.save()
-    from outbox.dispatch import skip_reason
-    from outbox.models import NotificationPreferences
 
     assert skip_reason(OutgoingMail.objects.get(pk=row.pk), now=timezone.now(), prefs=NotificationPreferences())
 
 
 def test_the_scan_is_a_beat_task(settings):
-    from mentorskap.celery import app
-
     app.loader.import_default_modules()
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "surveys.scan_surveys" in tasks and "surveys.scan_surveys" in app.tasks
 
 
 def test_the_coordinator_sets_the_surveys_and_up_to_five_questions_in_the_admin(client_for, coordinator, program):
-    from tests.helpers.admin_forms import change_url, program_form
-
     client = client_for(coordinator)
     base = {"name": program.name, "kind": program.kind, "starts_on": program.starts_on}
     questions = [{"position": n, "text": f"Fråga {n}", "answer_type": "scale"} for n in range(1, 7)]
@@ -429,8 +426,6 @@ def test_the_coordinator_sets_the_surveys_and_up_to_five_questions_in_the_admin(
 @given(st.lists(st.integers(min_value=0, max_value=10), max_size=200))
 @settings(max_examples=300, deadline=None)
 def test_nps_is_the_share_of_promoters_minus_detractors(values):
-    from surveys.selectors import nps
-
     score = nps(values)
     if not values:
         assert score is None
@@ -444,10 +439,6 @@ def test_nps_is_the_share_of_promoters_minus_detractors(values):
 
 
 def test_the_cron_command_asks_the_due_pairs(mentorship):
-    from io import StringIO
-
-    from django.core.management import call_command
-
     confirmed_days_ago(mentorship, 30)
     out = StringIO()
     call_command("scan_surveys", stdout=out)

@@ -10,6 +10,7 @@ front of a Swedish reader.
 
 import ast
 import gettext
+import importlib
 import re
 import shutil
 import subprocess
@@ -20,6 +21,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from programs.focus_area_names import TEMPLATE_FOCUS_AREA_NAMES
 from programs.models import MentorshipStatus
 from sessions.models.meeting import MeetingStatus
 
@@ -188,10 +190,6 @@ def test_makemessages_would_add_or_remove_nothing(tmp_path):
 
 
 def test_focus_area_names_are_the_seeded_ones():
-    import importlib
-
-    from programs.focus_area_names import TEMPLATE_FOCUS_AREA_NAMES
-
     seed = importlib.import_module("programs.migrations.0002_seed_focus_areas")
     assert [name for _kind, name in seed.TEMPLATE_FOCUS_AREAS] == TEMPLATE_FOCUS_AREA_NAMES
     with translation.override("sv"):

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from tests.helpers.browser import DESKTOP
 from tests.helpers.services import require
@@ -36,7 +37,6 @@ TIMEOUT_MS = 15_000
 @pytest.fixture(scope="session")
 def browser():
     require(CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         # launch() gives every run a fresh, temporary user-data dir of its own.

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from outbox.models import OutgoingMail
+from surveys.links import link_token
 from surveys.models import Answer, Invitation
 from tests.factories import PASSWORD, MentorshipFactory
 from tests.helpers.browser import PHONE, axe_check, login
@@ -52,8 +53,6 @@ def test_a_pair_answers_the_check_in_and_the_coordinator_reads_it(
         _answer(page, live_server.url + link_in(row), value=3, best="Bra stöd")
 
     # The same person's other link, and a closed survey, refuse and say so.
-    from surveys.links import link_token
-
     invitation = Invitation.objects.get(person=mentorship.mentee)
     page.goto(f"{live_server.url}/uppfoljning/svar/{link_token(invitation.pk)}/")
     assert "Du har redan svarat" in page.content()

@@ -6,8 +6,10 @@ import re
 
 from django.utils import timezone
 
+from outbox.enqueue import mail_enqueue
 from outbox.models import OutgoingMail
 from outbox.render import mail_render
+from surveys.models import Invitation, Survey, SurveyKind
 from surveys.services import surveys_scan
 from tests.factories import AgreementFactory
 
@@ -36,9 +38,6 @@ def link_in(row):
 def survey_mail(mentorship, person, kind="survey_invitation"):
     """One survey e-mail (the invitation or the reminder) to one person of a
     pair, written as the scan writes it, without a kick."""
-    from outbox.enqueue import mail_enqueue
-    from surveys.models import Invitation, Survey, SurveyKind
-
     survey, _created = Survey.objects.get_or_create(program=mentorship.program, kind=SurveyKind.CHECKIN)
     now = timezone.now()
     invitation, _created = Invitation.objects.get_or_create(
