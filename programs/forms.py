@@ -118,5 +118,10 @@ class EndForm(forms.Form):
         if coordinator:
             self.fields["reason"].choices = EndReason.choices
             self.fields["reason"].label = _("Reason for ending")
-            self.fields["reason"].initial = EndReason.DISCONTINUED
             self.fields["note"].help_text = _("The pair reads this in the e-mail that tells them.")
+            # Ending cannot be undone and e-mails both: no reason chosen for
+            # them, and a box to tick, so one slip of the finger ends nothing.
+            self.fields["confirm"] = forms.BooleanField(
+                label=_("I understand that the pair ends today and that both are told by e-mail."),
+                error_messages={"required": _("Tick the box to confirm that the pair is to end today.")},
+            )

@@ -187,7 +187,9 @@ class MentorshipStatus(models.TextChoices):
     INVITED = "invited", _("Invited")
     ACTIVE = "active", _("Active")
     ENDED = "ended", _("Ended")
-    CANCELLED = "cancelled", _("Cancelled")
+    # Context: a pair called off before it began, "makulerat" in Swedish; a
+    # pair that stopped meeting is ended with the reason "avbrutet".
+    CANCELLED = "cancelled", pgettext_lazy("mentorship status", "Cancelled")
 
 
 class EndReason(models.TextChoices):

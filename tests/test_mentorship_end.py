@@ -223,7 +223,9 @@ def test_no_certificate_before_the_end(client_for, mentorship, mentee):
 )
 def test_who_may_end_from_the_program_page(request, client_for, mentorship, who, status):
     user = request.getfixturevalue(who) if who else None
-    answer = client_for(user).post(reverse("program_pair_end", args=[mentorship.public_id]), {"reason": "discontinued"})
+    answer = client_for(user).post(
+        reverse("program_pair_end", args=[mentorship.public_id]), {"reason": "discontinued", "confirm": "on"}
+    )
     assert answer.status_code == status
     mentorship.refresh_from_db()
     assert mentorship.is_closed == (who in ("coordinator", "superuser"))
@@ -266,12 +268,30 @@ def test_other_bad_posts_change_nothing(client_for, mentorship, mentee, data):
     assert not mentorship.is_closed and not rows()
 
 
-@pytest.mark.parametrize("data", [{}, {"reason": "gone"}, {"reason": "other", "note": "x" * 301}])
-def test_bad_coordinator_endings_change_nothing(client_for, mentorship, coordinator, data):
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"confirm": "on"}, "Detta fält måste fyllas i."),
+        ({"reason": "gone", "confirm": "on"}, "Välj ett giltigt alternativ."),
+        ({"reason": "other", "note": "x" * 301, "confirm": "on"}, "som mest 300 tecken"),
+        ({"reason": "discontinued"}, "Kryssa i rutan för att bekräfta att paret ska avslutas i dag."),
+    ],
+)
+def test_bad_coordinator_endings_change_nothing_and_say_why(client_for, mentorship, coordinator, data, message):
     answer = client_for(coordinator).post(reverse("program_pair_end", args=[mentorship.public_id]), data)
-    assert answer.status_code == 302
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert "Paret är inte avslutat." in html and message in html
+    assert "x" * 300 in html if "note" in data else True  # what was typed is kept
     mentorship.refresh_from_db()
     assert not mentorship.is_closed and not rows()
+
+
+def test_no_reason_is_chosen_for_the_coordinator(client_for, mentorship, coordinator):
+    html = client_for(coordinator).get(reverse("program_pair", args=[mentorship.public_id])).content.decode()
+    radios = [tag for tag in html.split("<input") if 'name="reason"' in tag]
+    assert len(radios) == 5 and not any("checked" in tag for tag in radios)
+    assert 'name="confirm"' in html
 
 
 def test_the_certificate_says_who_what_and_how_long(client_for, mentorship, mentee, coordinator):

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.utils import translation
 
 from programs.focus_area_names import TEMPLATE_FOCUS_AREA_NAMES
-from programs.models import MentorshipStatus
+from programs.models import EndReason, MentorshipStatus
 from sessions.models.meeting import MeetingStatus
 
 from .helpers.services import require
@@ -230,7 +230,9 @@ def test_meeting_number_and_statuses():
         assert translation.gettext("Meeting %(n)s") % {"n": 3} == "Tillfälle 3"
         assert str(MeetingStatus.CANCELLED.label) == "Inställd"
         assert str(MeetingStatus.HELD.label) == "Genomförd"
-        assert str(MentorshipStatus.CANCELLED.label) == "Avbruten"
+        # Not "Avbruten": a pair that stopped meeting is ended as "Avbrutet".
+        assert str(MentorshipStatus.CANCELLED.label) == "Makulerad"
+        assert str(EndReason.DISCONTINUED.label) == "Avbrutet"
         assert str(MentorshipStatus.INVITED.label) == "Inbjuden"
     with translation.override("en"):
         assert str(MeetingStatus.CANCELLED.label) == "Cancelled"

@@ -33,16 +33,20 @@ def pair_follow_up(request, public_id):
         checkin_record(mentorship=pair, recorded_by=request.user, **form.cleaned_data)
         messages.success(request, _("The check-in is recorded."))
         return redirect("program_pair", public_id=pair.public_id)
-    return _page(request, pair, form=form, check_form=_check_form(request, pair) if _asks_for_check(pair) else None)
+    return _page(request, pair, form=form, check_form=_check_form_if_asked(request, pair))
 
 
-def _page(request, pair, *, form, check_form):
+def _check_form_if_asked(request, pair):
+    return _check_form(request, pair) if _asks_for_check(pair) else None
+
+
+def _page(request, pair, *, form, check_form, end_form=None):
     states = invitation_states([pair.mentee, pair.mentor])
     context = {
         "pair": pair,
         "program": pair.program,
         "form": form,
-        "end_form": EndForm(coordinator=True) if not pair.is_closed else None,
+        "end_form": end_form or (EndForm(coordinator=True) if not pair.is_closed else None),
         "checkins": checkins_of(pair),
         "checkin_due": checkin_due_on(pair),
         "mentee_state": states[pair.mentee_id],
@@ -99,10 +103,12 @@ def pair_end(request, public_id):
     pair = coordinated_pair_or_404(request, public_id)
     form = EndForm(request.POST, coordinator=True)
     if not form.is_valid():
-        messages.error(request, _("Choose a reason for ending the pair."))
-        return redirect("program_pair", public_id=pair.public_id)
+        messages.error(request, _("The pair has not ended. Check the fields marked below."))
+        return _page(request, pair, form=CheckInForm(), check_form=_check_form_if_asked(request, pair), end_form=form)
     try:
-        mentorship_end(mentorship=pair, by=request.user, **form.cleaned_data)
+        mentorship_end(
+            mentorship=pair, by=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+        )
     except EndRefused as refused:
         messages.error(request, str(refused))
     else:
