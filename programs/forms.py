@@ -22,11 +22,15 @@ class CheckInForm(forms.ModelForm):
             "channel": forms.RadioSelect,
             "note": forms.Textarea(attrs={"rows": 3}),
         }
-        help_texts = {"note": _("Only the program's coordinators read this, never the pair.")}
+        help_texts = {"note": _("Only the program's coordinators read this, never the pair. At most 2,000 characters.")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["held_on"].initial = timezone.localdate()
+        # Radio buttons need no "---------": nothing ticked until chosen.
+        for name in ("with_whom", "channel"):
+            field = self.fields[name]
+            field.choices = [choice for choice in field.choices if choice[0] != ""]
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]

@@ -247,6 +247,16 @@ def test_a_bad_check_in_is_refused_in_swedish_and_what_was_typed_stays(
     assert data["note"][:50] in html
     message = str(form.errors[field][0])
     assert any(word in message for word in ("fyllas i", "Fyll i", "Välj", "Säkerställ", "i dag", "fem år")), message
+    # Said at the top of the form, which the page returns to (a phone shows it, not the page's top).
+    assert 'action="#record-checkin"' in html and 'id="record-checkin"' in html
+    assert "Avstämningen är inte sparad." in html
+
+
+def test_the_check_in_form_has_no_empty_choice_ticked(client_for, coordinator, mentorship):
+    html = client_for(coordinator).get(reverse("program_pair", args=[mentorship.public_id])).content.decode()
+    radios = [tag for tag in html.split("<input") if 'name="with_whom"' in tag or 'name="channel"' in tag]
+    assert len(radios) == 6 and not any('value=""' in tag or "checked" in tag for tag in radios)
+    assert "Högst 2 000 tecken." in html
 
 
 def test_the_csv_export_holds_the_filter_and_cannot_run_formulas(client_for, coordinator, program):
