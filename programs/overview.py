@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, DateTimeField, Max, Q, QuerySet
+from django.db.models import Count, DateTimeField, F, Max, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
@@ -32,12 +32,15 @@ NOT_SHOWN = [
 ]
 # The chart's geometry in SVG units: one bar per month.
 CHART_STEP, CHART_BASE, CHART_BAR_MAX = 40, 115, 95
-SORTS = {
+# Where a pair has no such meeting is said, not left to the database
+# (PostgreSQL and SQLite disagree): never met counts as longest ago, and
+# pairs with nothing booked come after those with a next meeting.
+SORTS: dict[str, tuple[Any, ...]] = {
     "mentee": ("mentee__name", "mentee__email", "pk"),
     "mentor": ("mentor__name", "mentor__email", "pk"),
-    "last_meeting": ("last_at", "pk"),
-    "-last_meeting": ("-last_at", "pk"),
-    "next_meeting": ("next_at", "pk"),
+    "last_meeting": (F("last_at").asc(nulls_first=True), "pk"),
+    "-last_meeting": (F("last_at").desc(nulls_last=True), "pk"),
+    "next_meeting": (F("next_at").asc(nulls_last=True), "pk"),
     "quiet": ("last_activity", "pk"),  # longest without any activity first
 }
 

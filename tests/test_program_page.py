@@ -187,6 +187,24 @@ def test_filters_search_sort_and_pages_live_in_the_url(client_for, coordinator, 
     assert "par.csv?status=active" in html
 
 
+def test_sorting_by_meetings_puts_pairs_without_one_where_a_coordinator_looks_for_them(
+    client_for, coordinator, program
+):
+    now = timezone.now()
+    never, met_long_ago, met_lately = (MentorshipFactory(program=program) for _ in range(3))
+    MeetingFactory(mentorship=met_long_ago, number=1, starts_at=now - 60 * DAY, status=MeetingStatus.HELD)
+    MeetingFactory(mentorship=met_lately, number=1, starts_at=now - 2 * DAY, status=MeetingStatus.HELD)
+    MeetingFactory(mentorship=met_lately, number=2, starts_at=now + 3 * DAY)
+    client = client_for(coordinator)
+
+    def order(sort):
+        return [p.pk for p in client.get(page_url(program, sort=sort)).context["pairs"]]
+
+    assert order("last_meeting") == [never.pk, met_long_ago.pk, met_lately.pk]
+    assert order("-last_meeting") == [met_lately.pk, met_long_ago.pk, never.pk]
+    assert order("next_meeting")[0] == met_lately.pk
+
+
 def test_bad_filter_values_show_all_pairs_with_a_message_not_an_error(client_for, coordinator, program):
     many_pairs(program, 3)
     response = client_for(coordinator).get(page_url(program, status="nonsense", focus="x", page="abc"))

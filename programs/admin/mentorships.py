@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db.models import BooleanField, Count, ExpressionWrapper, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, IntegerField, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import format_html
@@ -152,7 +152,8 @@ class MentorshipAdmin(
     def meetings_held(self, obj):
         return obj._meetings_held
 
-    @admin.display(description=_("next meeting"), ordering="_next_meeting")
+    # Pairs with nothing booked after those with a next meeting, on any database.
+    @admin.display(description=_("next meeting"), ordering=F("_next_meeting").asc(nulls_last=True))
     def next_meeting(self, obj):
         return obj._next_meeting
 
