@@ -65,6 +65,8 @@ def _sheet_fill(sheet, rows: Rows) -> None:
             cell = sheet.cell(row=row_number, column=column)
             if isinstance(value, int | float) and not isinstance(value, bool):
                 cell.value = value
+            elif isinstance(value, date):
+                _date_cell(cell, value)
             else:
                 cell.value = _text(value)
                 # openpyxl reads a string starting with "=" as a formula: it is text.
@@ -72,3 +74,14 @@ def _sheet_fill(sheet, rows: Rows) -> None:
             widths[column] = max(widths.get(column, 0), len(_text(value)))
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
+
+
+def _date_cell(cell, value: date) -> None:
+    """A real date (or date and time) that Excel can sort and count on, in
+    local time as the page shows it: Excel knows no time zones."""
+    if isinstance(value, datetime):
+        cell.value = value.replace(tzinfo=None)
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    else:
+        cell.value = value
+        cell.number_format = "yyyy-mm-dd"

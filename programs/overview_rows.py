@@ -41,15 +41,15 @@ def _row(pair: Mentorship, words: dict[str, Any]) -> dict[str, Any]:
         "mentor_organisation": pair.mentor_organisation.name if pair.mentor_organisation else "",
         "mentor_state": str(pair.mentor_state.label),  # type: ignore[attr-defined]
         "status": words["statuses"].get(pair.status, pair.status),
-        "agreement": _agreement(pair),
+        "agreement": agreement_state(pair),
         "held": pair.meetings_held,  # type: ignore[attr-defined]  # annotated
         "last": _day(pair.last_at, words["months"]),  # type: ignore[attr-defined]
         "next": _day_and_time(pair.next_at, words["months"]),  # type: ignore[attr-defined]
-        "attention": _attention(pair),
+        "attention": attention_labels(pair),
     }
 
 
-def _agreement(pair: Mentorship) -> str:
+def agreement_state(pair: Mentorship) -> str:
     agreement = getattr(pair, "agreement", None)
     if agreement is not None and agreement.is_confirmed:
         return _("Confirmed")
@@ -58,8 +58,9 @@ def _agreement(pair: Mentorship) -> str:
     return _("Not written")
 
 
-def _attention(pair: Mentorship) -> list[str]:
-    """What the coordinator should look at, in words; empty when nothing."""
+def attention_labels(pair: Mentorship) -> list[str]:
+    """What the coordinator should look at, in words; empty when nothing.
+    The page's column and the exports' say the same."""
     labels = []
     if pair.stall in STALL_LABELS:  # type: ignore[attr-defined]
         labels.append(_(STALL_LABELS[pair.stall]))  # type: ignore[attr-defined]

@@ -311,6 +311,25 @@ def test_the_excel_export_writes_text_as_text(client_for, coordinator, program):
     assert all(SECRET not in str(c.value) for row in sheet.iter_rows() for c in row)
 
 
+def test_the_exports_say_what_needs_attention_as_the_page_does_and_excel_gets_dates(client_for, coordinator, program):
+    """A pair due for a check-in (and stalled: no agreement after weeks) says
+    both, as the page's column does; its meeting dates are dates in Excel."""
+    today = timezone.localdate()
+    pair = MentorshipFactory(program=program, starts_on=today - 40 * DAY)
+    MeetingFactory(mentorship=pair, number=1, starts_at=timezone.now() - 20 * DAY, status=MeetingStatus.HELD)
+    client = client_for(coordinator)
+    page = client.get(page_url(program)).content.decode()
+    assert "Dags för avstämning" in page
+    text = client.get(reverse("program_pairs_csv", args=[program.pk])).content.decode("utf-8")
+    row = next(r for r in csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";") if pair.mentee.email in r)
+    assert "Dags för avstämning" in row[11]
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("program_pairs_xlsx", args=[program.pk])).content))
+    sheet_row = next(r for r in book.active.iter_rows(min_row=6) if r[1].value == pair.mentee.email)
+    assert "Dags för avstämning" in sheet_row[11].value
+    assert isinstance(sheet_row[9].value, dt.datetime) and sheet_row[9].is_date  # latest meeting
+    assert isinstance(sheet_row[12].value, dt.datetime) and sheet_row[12].is_date  # next check-in
+
+
 def test_the_funder_report_counts_the_period_without_names_by_default(client_for, coordinator):
     program = MentorshipFactory(program__kind=ProgramKind.ASSOCIATIONS).program
     program.starts_on = dt.date(2026, 1, 1)

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from ..exports import csv_response, xlsx_response
 from ..overview import PairFilterForm, pairs_all
+from ..overview_rows import agreement_state, attention_labels
 from .access import program_or_404
 
 
@@ -68,14 +69,6 @@ def pair_header():
 
 
 def pair_row(pair):
-    agreement = getattr(pair, "agreement", None)
-    if agreement is not None and agreement.is_confirmed:
-        agreement_state = _("Confirmed")
-    elif agreement is not None and agreement.is_started:
-        agreement_state = _("Written, not confirmed")
-    else:
-        agreement_state = _("Not written")
-    stall = {"no_agreement": _("No agreement yet"), "no_meeting": _("No meeting for a long time")}
     return [
         pair.mentee.display_name,
         pair.mentee.email,
@@ -84,10 +77,10 @@ def pair_row(pair):
         pair.mentor.email,
         pair.mentor_organisation.name if pair.mentor_organisation else "",
         pair.get_status_display(),
-        agreement_state,
+        agreement_state(pair),
         pair.meetings_held,
         timezone.localtime(pair.last_at).date() if pair.last_at else "",
         timezone.localtime(pair.next_at) if pair.next_at else "",
-        stall.get(pair.stall, ""),
+        "; ".join(attention_labels(pair)),
         pair.checkin_due or "",
     ]
