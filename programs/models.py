@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from mentorskap.encrypted_fields import EncryptedTextField
 
@@ -33,7 +33,9 @@ class FocusArea(models.Model):
         ordering = ["kind", "position", "name"]
 
     def __str__(self):
-        return self.name
+        # The template's eight are stored in Swedish and translated
+        # (programs.focus_area_names); one a coordinator adds shows as typed.
+        return gettext(self.name)
 
 
 class Program(models.Model):

@@ -78,8 +78,12 @@ class PairFilterForm(forms.Form):
             ("not_accepted", _("Invitation not accepted")),
         ],
     )
-    focus = _ListedModelChoiceField(label=_("Focus area"), required=False, queryset=FocusArea.objects.none())
-    association = _ListedModelChoiceField(label=_("Association"), required=False, queryset=Organisation.objects.none())
+    focus = _ListedModelChoiceField(
+        label=_("Focus area"), required=False, queryset=FocusArea.objects.none(), empty_label=_("All focus areas")
+    )
+    association = _ListedModelChoiceField(
+        label=_("Association"), required=False, queryset=Organisation.objects.none(), empty_label=_("All associations")
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
