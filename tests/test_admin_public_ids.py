@@ -48,9 +48,9 @@ def test_an_integer_key_in_the_address_is_a_404_even_for_ones_own_pair(client_fo
         assert by_public_id.status_code == (403 if action == "delete" else 200)
 
 
-def test_the_program_page_links_its_pairs_by_public_id(client_for, coordinator, program, mentorship):
+def test_the_program_page_links_its_pairs_list_not_a_pair_by_its_key(client_for, coordinator, program, mentorship):
     html = client_for(coordinator).get(reverse("admin:programs_program_change", args=[program.pk])).content.decode()
-    assert f"/admin/programs/mentorship/{mentorship.public_id}/change/" in html
+    assert f"/admin/programs/mentorship/?program__id__exact={program.pk}" in html
     assert f"/admin/programs/mentorship/{mentorship.pk}/" not in html
 
 

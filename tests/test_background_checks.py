@@ -23,7 +23,7 @@ from programs.services import background_check_record, checkin_record, mentorshi
 from programs.tasks import background_check_notices_task
 from sessions.services import meeting_book
 from tests.factories import MentorshipFactory, UserFactory
-from tests.helpers.admin_forms import pair_edit_form, program_form
+from tests.helpers.admin_forms import pair_edit_form
 from tests.helpers.races import in_thread, wait_until_another_session_waits_for_a_lock
 
 pytestmark = pytest.mark.django_db
@@ -130,18 +130,6 @@ def test_the_admin_refuses_to_set_the_pair_active_without_the_extract(client_for
     record(invited.mentor, extract_date=timezone.localdate())
     assert client.post(url, pair_edit_form(invited, status="active")).status_code == 302
     assert status_of(invited) == MentorshipStatus.ACTIVE
-
-
-def test_the_programs_pair_list_refuses_it_too(client_for, coordinator, invited, english):
-    program = invited.program
-    row = {"id": invited.pk, "program": program.pk, "status": "active", "starts_on": "", "ends_on": ""}
-    data = program_form(
-        name=program.name, kind=program.kind, starts_on=program.starts_on, pairs=[row], requires_background_check="on"
-    )
-    url = reverse("admin:programs_program_change", args=[program.pk])
-    response = client_for(coordinator).post(url, data)
-    assert response.status_code == 200 and b"none is recorded for the mentor" in response.content
-    assert status_of(invited) == MentorshipStatus.INVITED
 
 
 # --- recording it on the pair's page ---------------------------------------------------------------

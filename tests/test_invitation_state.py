@@ -1,10 +1,12 @@
 """Coordinators see how far each of a pair's people has come in: invited,
 link expired, has chosen a password, logged in. One rule
 (accounts.selectors.invitation_state), shown on the program page and on the
-pair's admin page, where "Resend invitation" sends a new link; after a pair
+pair's admin page, where "Send the invitation" (or "Resend invitation", once
+one was sent) sends a new link; after a pair
 is saved, the admin says who was invited and who was told."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib import messages
@@ -12,7 +14,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Invitation, User
 from accounts.selectors import InvitationState, invitation_state, invitation_states
@@ -180,6 +182,32 @@ def test_the_pair_admin_page_shows_each_persons_state_and_the_resend_button(clie
     assert STATES_SV[InvitationState.REGISTERED] in html  # the mentor
     assert f'action="{resend_url(invited_pair)}"' in html
     assert "Skicka inbjudan igen" in html
+
+
+def button(html):
+    """The text of the pair page's invitation button."""
+    return re.search(r'<button type="submit" class="button">([^<]*)</button>', html).group(1)
+
+
+def test_the_button_says_send_not_again_for_someone_never_invited(client_for, coordinator, program, mentor):
+    pair = MentorshipFactory(program=program, mentor=mentor, mentee=no_password("aldrig@example.org"), status="invited")
+    client = client_for(coordinator)
+    assert button(client.get(change_url(pair)).content.decode()) == "Skicka inbjudan"
+    with translation.override("en"):
+        assert button(client.get(change_url(pair), HTTP_ACCEPT_LANGUAGE="en").content.decode()) == "Send the invitation"
+
+    page = client.post(resend_url(pair), follow=True)
+    assert [str(m) for m in page.context["messages"]] == ["En inbjudan har skickats till aldrig@example.org."]
+    assert button(page.content.decode()) == "Skicka inbjudan igen"  # now it has been sent
+
+
+def test_the_button_says_send_when_one_of_the_two_was_never_invited(client_for, coordinator, program, invited_pair):
+    pair = MentorshipFactory(program=program, mentor=no_password("ny.mentor@example.org"), mentee=invited_pair.mentee)
+    assert button(client_for(coordinator).get(change_url(pair)).content.decode()) == "Skicka inbjudan"
+
+
+def test_the_button_says_again_when_everyone_waiting_was_invited(client_for, coordinator, invited_pair):
+    assert button(client_for(coordinator).get(change_url(invited_pair)).content.decode()) == "Skicka inbjudan igen"
 
 
 def test_no_resend_button_when_both_are_registered(client_for, coordinator, mentorship):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import invitation_states
+from accounts.selectors import InvitationState, invitation_states
 from accounts.services import invitation_resend
 
 ROLES = ("mentor", "mentee")
@@ -65,7 +65,11 @@ class PairInvitationsAdminMixin:
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            context["can_resend_invitation"] = any(state.needs_invitation for state in self._states(obj).values())
+            waiting = [state for state in self._states(obj).values() if state.needs_invitation]
+            context["can_resend_invitation"] = bool(waiting)
+            # "Again" only when each of them was sent one before: people of
+            # the demo pairs, or added by hand as users, never had one.
+            context["invitation_sent_before"] = InvitationState.NOT_INVITED not in waiting
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def resend_invitation_view(self, request, object_id):
@@ -75,12 +79,22 @@ class PairInvitationsAdminMixin:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # a 404
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
+        never = {pk for pk, state in self._states(obj).items() if state == InvitationState.NOT_INVITED}
         invited = invitation_resend(mentorship=obj)
         if invited:
-            messages.success(request, _("A new invitation was sent to %(people)s.") % {"people": _names(invited)})
+            self._say_who_was_invited(request, invited, never)
         else:
             messages.info(request, _("Both have already set a password or cannot log in; nothing was sent."))
         return redirect(reverse("admin:programs_mentorship_change", args=[obj.public_id]))
+
+    @staticmethod
+    def _say_who_was_invited(request, invited, never_invited_ids):
+        first = [person for person in invited if person.pk in never_invited_ids]
+        again = [person for person in invited if person.pk not in never_invited_ids]
+        if first:
+            messages.success(request, _("An invitation was sent to %(people)s.") % {"people": _names(first)})
+        if again:
+            messages.success(request, _("A new invitation was sent to %(people)s.") % {"people": _names(again)})
 
     def say_who_was_told(self, request, people):
         """After mentorship_announce, which invites those who have no password

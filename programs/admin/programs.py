@@ -1,57 +1,21 @@
-"""Programs, with their pairs inline."""
+"""Programs: their own settings, and the way to their pairs.
 
-from django import forms
+The pairs are not inline: a program of 10,000 pairs would send a field set
+per pair on every save (past DATA_UPLOAD_MAX_NUMBER_FIELDS at about 200
+pairs) and render them all. The page says how many pairs there are and
+links to the pair list filtered to the program, where each pair is edited
+on its own form, through the same checks and services as everywhere."""
+
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from ..admin_scope import CoordinatorScopedAdmin, CoordinatorScopedInline
-from ..background_checks import background_check_missing
-from ..models import Mentorship, MentorshipStatus, Program
+from ..admin_scope import CoordinatorScopedAdmin
+from ..models import Mentorship, Program
 from .focus_area_widget import FocusAreaCheckboxesMixin
-
-
-class MentorshipInlineForm(forms.ModelForm):
-    def clean_status(self):
-        # The same gate as everywhere a pair becomes active (programs.background_checks).
-        status = self.cleaned_data["status"]
-        pair = self.instance
-        if status == MentorshipStatus.ACTIVE and pair.pk and pair.status != MentorshipStatus.ACTIVE:
-            reason = background_check_missing(pair)
-            if reason:
-                raise forms.ValidationError(reason)
-        return status
-
-
-class MentorshipInline(CoordinatorScopedInline, admin.TabularInline):
-    model = Mentorship
-    form = MentorshipInlineForm
-    fields = ["pair", "status", "starts_on", "ends_on"]
-    readonly_fields = ["pair"]
-    extra = 0
-
-    @admin.display(description=_("pair"))
-    def pair(self, obj):
-        # Django's own change link would be built from the integer key, one
-        # query per row to turn it into the public id; this link has it.
-        url = reverse("admin:programs_mentorship_change", args=[obj.public_id], current_app=self.admin_site.name)
-        return format_html('<a href="{}">{} ↔ {}</a>', url, obj.mentee, obj.mentor)
-
-    def has_add_permission(self, request, obj=None):
-        return False  # pairs are added on their own page, where people are invited
-
-    def has_delete_permission(self, request, obj=None):
-        # Deleting a pair here would take its agreement and notes with it,
-        # unseen; the pair's own delete page lists what goes with it and lets
-        # coordinators delete only a pair whose journal has not started.
-        return False
-
-    def get_queryset(self, request):
-        # Each row shows both people and links by the pair's name: one query, not three per pair.
-        return super().get_queryset(request).select_related("program", "mentor", "mentee")
-
 
 # Inlines that apps above this one add to the program's page (the surveys
 # app adds the program's own questions), filled in their AppConfig.ready().
@@ -64,7 +28,7 @@ class ProgramAdmin(FocusAreaCheckboxesMixin, CoordinatorScopedAdmin):
     list_display = ["name", "kind", "starts_on", "ends_on", "pair_count"]
     list_filter = ["kind"]
     search_fields = ["name"]
-    inlines = [MentorshipInline]
+    change_form_template = "admin/programs/program/change_form.html"
     fieldsets = [
         (None, {"fields": ["name", "kind", "description", ("starts_on", "ends_on"), "focus_areas"]}),
         (_("Coordinators"), {"fields": ["coordinators"]}),
@@ -119,6 +83,31 @@ class ProgramAdmin(FocusAreaCheckboxesMixin, CoordinatorScopedAdmin):
         if obj is None:
             return self.has_module_permission(request)
         return super().has_view_permission(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["program_pairs"] = self._pairs_summary(request, obj)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def _pairs_summary(self, request, program):
+        """How many pairs, and links to them, without reading a pair: the same at 10 or 10,000."""
+        # get_object() read the program through get_queryset(): the count came with it.
+        count = getattr(program, "_pair_count", None)
+        list_url = reverse("admin:programs_mentorship_changelist", current_app=self.admin_site.name)
+        return {
+            "count": program.mentorships.count() if count is None else count,
+            "list_url": f"{list_url}?{urlencode({'program__id__exact': program.pk})}",
+            "add_url": self._pair_add_url(request, program),
+        }
+
+    def _pair_add_url(self, request, program):
+        # A program that has ended takes no new pairs: the pair form refuses
+        # an open pair in it, and an ended one would invite people to nothing.
+        ended = program.ends_on is not None and program.ends_on < timezone.localdate()
+        if ended or not self.admin_site.get_model_admin(Mentorship).has_add_permission(request):
+            return None
+        add_url = reverse("admin:programs_mentorship_add", current_app=self.admin_site.name)
+        return f"{add_url}?{urlencode({'program': program.pk})}"
 
     def save_related(self, request, form, formset, change):
         super().save_related(request, form, formset, change)

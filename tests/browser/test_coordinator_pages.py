@@ -55,8 +55,10 @@ def test_a_coordinator_resends_an_invitation_from_the_pair_page(live_server, new
     # No axe check on the admin's change form: Django's own focus-area
     # widget and breadcrumbs fail it, whatever this page adds.
     page.goto(f"/admin/programs/mentorship/{pair.public_id}/change/")
-    page.click("text=Skicka inbjudan igen")
+    # Never invited (not "again"): the pair was made without mail.
+    page.get_by_role("button", name="Skicka inbjudan", exact=True).click()
     page.wait_for_url(f"**/admin/programs/mentorship/{pair.public_id}/change/")
     assert "ny.mentee@example.org" in page.locator(".messagelist").inner_text()
     assert "Inbjuden, har inte svarat" in page.content()
+    assert page.get_by_role("button", name="Skicka inbjudan igen", exact=True).is_visible()
     assert Invitation.objects.filter(user=invited).count() == 1

@@ -1,4 +1,6 @@
-"""The program admin form as the browser posts it, for tests."""
+"""The admin forms as the browser posts them, for tests."""
+
+from html.parser import HTMLParser
 
 from django.urls import reverse
 
@@ -19,27 +21,20 @@ PROGRAM_SETTINGS = {
 }
 
 
-def program_form(*, name, kind, starts_on, pairs=(), questions=(), **extra):
-    """The add/change form of a program, with one inline row per pair in
-    `pairs` (each a dict of the row's fields, including "id") and one per
-    new survey question in `questions` (dicts of position, text, answer_type)."""
+def program_form(*, name, kind, starts_on, questions=(), **extra):
+    """The add/change form of a program, with one inline row per new survey
+    question in `questions` (dicts of position, text, answer_type)."""
     data = {
         "name": name,
         "kind": kind,
         "starts_on": starts_on.isoformat(),
         **PROGRAM_SETTINGS,
-        "mentorships-TOTAL_FORMS": len(pairs),
-        "mentorships-INITIAL_FORMS": len(pairs),
-        "mentorships-MIN_NUM_FORMS": 0,
-        "mentorships-MAX_NUM_FORMS": 1000,
         "survey_questions-TOTAL_FORMS": len(questions),
         "survey_questions-INITIAL_FORMS": 0,
         "survey_questions-MIN_NUM_FORMS": 0,
         "survey_questions-MAX_NUM_FORMS": 5,
         "_save": "Save",
     }
-    for index, row in enumerate(pairs):
-        data.update({f"mentorships-{index}-{field}": value for field, value in row.items()})
     for index, row in enumerate(questions):
         data.update({f"survey_questions-{index}-{field}": value for field, value in row.items()})
     data.update(extra)
@@ -82,3 +77,64 @@ def admin_url(model, action="changelist", *args):
 
 def change_url(obj):
     return admin_url(type(obj), "change", obj.pk)
+
+
+class _FormReader(HTMLParser):
+    """What a browser sends for one form: its enabled fields' values, as
+    rendered (checked boxes, selected options, the text of text areas)."""
+
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id, self.inside, self.data = form_id, False, {}
+        self.select = self.textarea = None
+
+    def add(self, name, value):
+        self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside or "disabled" in attrs:
+            return
+        if tag == "input":
+            self._input(attrs)
+        elif tag == "select":
+            self.select = attrs.get("name")
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.add(self.select, attrs.get("value", ""))
+        elif tag == "textarea":
+            self.textarea = attrs.get("name")
+            self.add(self.textarea, "")
+
+    def _input(self, attrs):
+        kind, name = attrs.get("type", "text"), attrs.get("name")
+        if not name or kind in ("submit", "button", "image", "reset", "file"):
+            return  # the button pressed is added by the caller
+        if kind in ("checkbox", "radio") and "checked" not in attrs:
+            return
+        self.add(name, attrs.get("value", "on" if kind in ("checkbox", "radio") else ""))
+
+    def handle_data(self, data):
+        if self.inside and self.textarea:
+            self.data[self.textarea][-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea" and self.textarea:
+            # A browser drops the newline Django writes after <textarea>.
+            text = self.data[self.textarea][-1]
+            self.data[self.textarea][-1] = text.removeprefix("\n")
+            self.textarea = None
+
+
+def rendered_form(html, form_id, button="_save"):
+    """The form `form_id` of the page `html` as the browser posts it
+    unchanged when `button` is pressed: {name: [values]}."""
+    reader = _FormReader(form_id)
+    reader.feed(html)
+    reader.close()
+    return {**reader.data, button: ["Save"]}
