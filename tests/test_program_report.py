@@ -70,3 +70,60 @@ def test_a_period_that_has_not_begun_is_refused(client_for, coordinator, report_
     assert response.context["report"] is None
     assert "Perioden har inte börjat än" in response.content.decode()
     assert list(response.context["form"].errors) == ["starts"]
+
+
+def test_a_period_that_includes_today_counts_up_to_today(client_for, coordinator, report_program):
+    today = timezone.localdate()
+    MentorshipFactory(program=report_program, status=MentorshipStatus.ACTIVE, starts_on=today - dt.timedelta(days=9))
+    MentorshipFactory(program=report_program, status=MentorshipStatus.ACTIVE, starts_on=today + dt.timedelta(days=9))
+    response = client_for(coordinator).get(
+        report_url(report_program, starts=today - dt.timedelta(days=30), ends=today + dt.timedelta(days=30))
+    )
+    report = response.context["report"]
+    assert (report.started, report.active, report.mentees) == (1, 1, 1)
+    assert report.counted_until == today
+    assert "rapporten räknar till och med i dag" in response.content.decode()
+
+
+def test_no_pair_is_active_after_the_program_has_ended(client_for, coordinator, report_program):
+    today = timezone.localdate()
+    report_program.ends_on = today - dt.timedelta(days=60)
+    report_program.save()
+    pair = MentorshipFactory(
+        program=report_program, status=MentorshipStatus.ACTIVE, starts_on=today - dt.timedelta(days=200)
+    )
+    held(pair, today - dt.timedelta(days=100))
+    client = client_for(coordinator)
+    after = client.get(report_url(report_program, starts=today - dt.timedelta(days=30), ends=today))
+    report = after.context["report"]
+    assert (report.started, report.active, report.ended, report.mentees, report.meetings) == (0, 0, 0, 0, 0)
+    assert "Programmet avslutades" in after.content.decode()
+    across = client.get(report_url(report_program, starts=today - dt.timedelta(days=120), ends=today)).context
+    assert (across["report"].active, across["report"].meetings) == (1, 1)
+    assert across["report"].counted_until == report_program.ends_on
+
+
+@pytest.mark.parametrize("status", [MentorshipStatus.ENDED, MentorshipStatus.CANCELLED])
+def test_a_closed_pair_without_an_end_date_ended_on_its_last_meeting(client_for, coordinator, report_program, status):
+    today = timezone.localdate()
+    pair = MentorshipFactory(program=report_program, status=status, starts_on=today - dt.timedelta(days=200))
+    held(pair, today - dt.timedelta(days=150), number=1)
+    held(pair, today - dt.timedelta(days=120), number=2)
+    assert pair.ends_on is None
+    client = client_for(coordinator)
+    after = client.get(report_url(report_program, starts=today - dt.timedelta(days=100), ends=today)).context["report"]
+    assert (after.active, after.ended, after.mentees) == (0, 0, 0)
+    during = client.get(report_url(report_program, starts=today - dt.timedelta(days=130), ends=today)).context
+    assert (during["report"].active, during["report"].ended) == (1, 1)
+    whole = client.get(report_url(report_program, starts=report_program.starts_on, ends=today)).context["report"]
+    assert whole.ended == 1  # as the program page counts it, by its status
+
+
+def test_a_closed_pair_without_an_end_date_or_a_meeting_ended_on_its_first_day(client_for, coordinator, report_program):
+    today = timezone.localdate()
+    MentorshipFactory(program=report_program, status=MentorshipStatus.ENDED, starts_on=today - dt.timedelta(days=50))
+    client = client_for(coordinator)
+    later = client.get(report_url(report_program, starts=today - dt.timedelta(days=49), ends=today)).context["report"]
+    assert (later.active, later.ended) == (0, 0)
+    first = client.get(report_url(report_program, starts=today - dt.timedelta(days=50), ends=today)).context["report"]
+    assert (first.started, first.active, first.ended) == (1, 1, 1)
