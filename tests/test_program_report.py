@@ -5,7 +5,9 @@ in the person's language, and tables that scroll rather than widen the page.
 Its everyday counts are in tests/test_program_page.py."""
 
 import datetime as dt
+import io
 
+import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -127,3 +129,45 @@ def test_a_closed_pair_without_an_end_date_or_a_meeting_ended_on_its_first_day(c
     assert (later.active, later.ended) == (0, 0)
     first = client.get(report_url(report_program, starts=today - dt.timedelta(days=50), ends=today)).context["report"]
     assert (first.started, first.active, first.ended) == (1, 1, 1)
+
+
+@pytest.fixture
+def hours_pair(report_program):
+    """A pair with 2 hours and 1.5 hours of meetings: 3.5 in all."""
+    today = timezone.localdate()
+    pair = MentorshipFactory(program=report_program, starts_on=today - dt.timedelta(days=100))
+    held(pair, today - dt.timedelta(days=60), hours=2, number=1)  # 50 days apart: never in one month
+    held(pair, today - dt.timedelta(days=10), number=2)  # no end time: 1.5 hours
+    return pair
+
+
+@pytest.mark.parametrize(
+    "language,hours,whole_month,half_month",
+    [("sv", "Timmar i möten;3,5", ";1;2\r\n", ";1;1,5\r\n"), ("en", "Hours of meetings;3.5", ";1;2\r\n", ";1;1.5\r\n")],
+)
+def test_the_csv_writes_numbers_as_the_persons_language_does(
+    client_for, coordinator, report_program, hours_pair, language, hours, whole_month, half_month
+):
+    today = timezone.localdate()
+    client = client_for(coordinator)
+    query = {"starts": report_program.starts_on, "ends": today, "format": "csv"}
+    response = client.get(report_url(report_program, **query), HTTP_ACCEPT_LANGUAGE=language)
+    text = response.content.decode("utf-8-sig")
+    assert hours in text.splitlines()
+    assert whole_month in text and half_month in text  # 2 hours stays "2", not "2,0"
+    assert "2.0" not in text and "2,0" not in text
+
+
+def test_the_page_writes_hours_as_the_csv_does(client_for, coordinator, report_program, hours_pair):
+    query = {"starts": report_program.starts_on, "ends": timezone.localdate()}
+    html = client_for(coordinator).get(report_url(report_program, **query)).content.decode()
+    assert '<td class="text-end">3,5</td>' in html and '<td class="text-end">2</td>' in html
+    assert "2,0" not in html
+
+
+def test_the_excel_file_keeps_real_numbers(client_for, coordinator, report_program, hours_pair):
+    query = {"starts": report_program.starts_on, "ends": timezone.localdate(), "format": "xlsx"}
+    response = client_for(coordinator).get(report_url(report_program, **query))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Sammanfattning"]
+    values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if len(row) > 1}
+    assert values["Timmar i möten"] == 3.5 and values["Genomförda tillfällen"] == 2
