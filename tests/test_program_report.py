@@ -6,16 +6,17 @@ Its everyday counts are in tests/test_program_page.py."""
 
 import datetime as dt
 import io
+from html.parser import HTMLParser
 
 import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from programs.models import Mentorship, MentorshipStatus
+from programs.models import Mentorship, MentorshipStatus, ProgramKind
 from sessions.models import Meeting, MeetingStatus
 
-from .factories import MentorshipFactory
+from .factories import MentorshipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +172,42 @@ def test_the_excel_file_keeps_real_numbers(client_for, coordinator, report_progr
     sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Sammanfattning"]
     values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if len(row) > 1}
     assert values["Timmar i möten"] == 3.5 and values["Genomförda tillfällen"] == 2
+
+
+class TableParents(HTMLParser):
+    """The classes of the element each table with an id sits in."""
+
+    def __init__(self):
+        super().__init__()
+        self.open, self.parents = [], {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table" and attrs.get("id"):
+            self.parents[attrs["id"]] = self.open[-1] if self.open else ""
+        self.open.append(attrs.get("class") or "")
+
+    def handle_endtag(self, tag):
+        self.open.pop()
+
+
+def test_every_table_of_the_report_scrolls_on_its_own(client_for, coordinator, report_program, hours_pair):
+    hours_pair.mentee.name = "Långtnamnutanmellanslag" * 6
+    hours_pair.mentee.save()
+    query = {"starts": report_program.starts_on, "ends": timezone.localdate(), "names": "on"}
+    html = client_for(coordinator).get(report_url(report_program, **query)).content.decode()
+    parser = TableParents()
+    parser.feed(html)
+    assert set(parser.parents) >= {"report-summary", "report-months", "report-pairs"}
+    assert all("table-responsive" in classes.split() for classes in parser.parents.values()), parser.parents
+
+
+def test_the_associations_table_scrolls_on_its_own_too(client_for, coordinator, report_program, hours_pair):
+    report_program.kind = ProgramKind.ASSOCIATIONS
+    report_program.save()
+    hours_pair.mentee_organisation = OrganisationFactory(name="Förening " + "Långtnamn" * 10)
+    hours_pair.save()
+    html = client_for(coordinator).get(report_url(report_program)).content.decode()
+    parser = TableParents()
+    parser.feed(html)
+    assert "table-responsive" in parser.parents["report-associations"].split()
