@@ -1,7 +1,8 @@
-"""Spreadsheets out: CSV (for Excel in Swedish: UTF-8 with BOM, semicolons)
-and Excel (xlsx, through openpyxl). A cell that a spreadsheet would run as a
-formula (starting with =, +, -, @, a tab or a carriage return) is written as
-text: in CSV with a leading apostrophe, in xlsx as a string cell."""
+"""Spreadsheets out: CSV (for Excel in Swedish: UTF-8 with BOM, semicolons,
+numbers with the decimal comma) and Excel (xlsx, through openpyxl, numbers as
+numbers). A cell that a spreadsheet would run as a formula (starting with =,
++, -, @, a tab or a carriage return) is written as text: in CSV with a
+leading apostrophe, in xlsx as a string cell."""
 
 import csv
 import io
@@ -10,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.formats import get_format
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -21,8 +23,25 @@ Rows = Iterable[Sequence[Any]]
 
 def csv_safe(value: Any) -> str:
     """The value as CSV text that no spreadsheet runs as a formula."""
+    if _is_number(value):
+        return csv_number(value)  # a number is never a formula: "-1,5" stays a number
     text = _text(value)
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_number(value: int | float) -> str:
+    """The number as the person's language writes it, for a spreadsheet in
+    that language to read it as a number: "1213,5" in Swedish (Excel in
+    Swedish reads "1213.5" as text or a date), "1213.5" in English. No
+    thousands separator; a whole number without decimals ("642", not
+    "642,0"). The delimiter is a semicolon, so the comma needs no quotes."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).replace(".", get_format("DECIMAL_SEPARATOR"))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _text(value: Any) -> str:
@@ -63,7 +82,7 @@ def _sheet_fill(sheet, rows: Rows) -> None:
     for row_number, row in enumerate(rows, start=1):
         for column, value in enumerate(row, start=1):
             cell = sheet.cell(row=row_number, column=column)
-            if isinstance(value, int | float) and not isinstance(value, bool):
+            if _is_number(value):
                 cell.value = value
             elif isinstance(value, date):
                 _date_cell(cell, value)

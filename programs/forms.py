@@ -1,15 +1,22 @@
 """The coordinator's forms on their own pages (the admin has its own)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import PARTY_END_REASONS, CheckIn, EndReason, one_year_after
 
 LONGEST_REPORT_DAYS = 366 * 10
+# The report's dates: no program here began before 2000, and the years
+# ahead leave room for a period that includes today. Beyond both ends the
+# dates are typing errors, and year 1 or 9999 cannot even be turned into a
+# time of day in Stockholm (an OverflowError, a 500).
+FIRST_REPORT_DAY = date(2000, 1, 1)
+REPORT_YEARS_AHEAD = 5
 
 
 class CheckInForm(forms.ModelForm):
@@ -51,15 +58,35 @@ class ReportForm(forms.Form):
         help_text=_("Leave unticked for a report with counts only, e.g. for a funder."),
     )
 
+    def clean_starts(self):
+        return report_day_in_range(self.cleaned_data["starts"], today=timezone.localdate())
+
+    def clean_ends(self):
+        return report_day_in_range(self.cleaned_data["ends"], today=timezone.localdate())
+
     def clean(self):
         cleaned = super().clean()
         starts, ends = cleaned.get("starts"), cleaned.get("ends")
-        if starts and ends:
+        if starts and starts > timezone.localdate():
+            # A report counts what has happened: a period ahead would count
+            # every pair as active and nothing as held.
+            self.add_error("starts", _("The period has not begun yet: choose a first day no later than today."))
+        elif starts and ends:
             if ends < starts:
                 self.add_error("ends", _("The period must end on or after its first day."))
             elif (ends - starts).days > LONGEST_REPORT_DAYS:
                 self.add_error("ends", _("Choose a period of at most ten years."))
         return cleaned
+
+
+def report_day_in_range(day: date, *, today: date) -> date:
+    last = date(today.year + REPORT_YEARS_AHEAD, 12, 31)
+    if not FIRST_REPORT_DAY <= day <= last:
+        raise forms.ValidationError(
+            _("Choose a date from %(first)s to %(last)s.")
+            % {"first": date_format(FIRST_REPORT_DAY, "j F Y"), "last": date_format(last, "j F Y")}
+        )
+    return day
 
 
 class BackgroundCheckForm(forms.Form):

@@ -6,8 +6,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least, TruncDate, TruncMonth
 
 from mentorskap.localtime import LOCAL_TZ, local_date
 
@@ -24,6 +38,11 @@ class Report:
     program: Program
     starts: date
     ends: date
+    # The last day counted: the period's, or today, or the program's end,
+    # whichever comes first (nothing after those can have happened).
+    counted_until: date | None = None
+    # Why counting stopped before the period's end: "today", "program_end" or "".
+    cut_short_by: str = ""
     started: int = 0
     active: int = 0
     ended: int = 0
@@ -39,7 +58,20 @@ class Report:
 
 
 def report_period_default(program: Program, *, today: date) -> tuple[date, date]:
-    return program.starts_on, min(today, program.ends_on or today)
+    # A program that has not begun yet has nothing to report: its default
+    # period starts today rather than in the future.
+    return min(program.starts_on, today), min(today, program.ends_on or today)
+
+
+def report_counted_until(program: Program, ends: date, *, today: date) -> date:
+    return min(ends, today, program.ends_on or ends)
+
+
+def report_cut_short_by(program: Program, ends: date, *, today: date) -> str:
+    last = report_counted_until(program, ends, today=today)
+    if last == ends:
+        return ""
+    return "program_end" if last == program.ends_on else "today"
 
 
 def program_report(program: Program, *, starts: date, ends: date, now: datetime, with_names: bool) -> Report:
@@ -57,28 +89,79 @@ def program_report(program: Program, *, starts: date, ends: date, now: datetime,
 
 
 def _program_report(program: Program, *, starts: date, ends: date, now: datetime, with_names: bool) -> Report:
-    report = Report(program=program, starts=starts, ends=ends)
-    pairs = _with_start(program.mentorships.all())
-    in_period = pairs.filter(started_on__lte=ends).exclude(status__in=CLOSED, ends_on__lt=starts)
-    report.started = pairs.filter(started_on__gte=starts, started_on__lte=ends).count()
+    today = local_date(now)
+    last = report_counted_until(program, ends, today=today)
+    report = Report(
+        program=program,
+        starts=starts,
+        ends=ends,
+        counted_until=last,
+        cut_short_by=report_cut_short_by(program, ends, today=today),
+    )
+    pairs = _with_end(_with_start(program.mentorships.all()), program=program, now=now)
+    in_period = _live_between(pairs, starts=starts, last=last)
+    report.started = _started_between(pairs, starts=starts, last=last).count()
     report.active = in_period.exclude(status=MentorshipStatus.INVITED).count()
-    report.ended = pairs.filter(status__in=CLOSED, ends_on__gte=starts, ends_on__lte=ends).count()
+    report.ended = pairs.filter(status__in=CLOSED, closed_on__gte=starts, closed_on__lte=last).count()
     people = in_period.aggregate(mentees=Count("mentee", distinct=True), mentors=Count("mentor", distinct=True))
     report.mentees, report.mentors = people["mentees"], people["mentors"]
-    meetings = _meetings_in(program.mentorships.all(), starts=starts, ends=ends, now=now)
+    meetings = _meetings_in(program.mentorships.all(), starts=starts, ends=last, now=now)
     totals = meetings.aggregate(n=Count("meetings"), length=Sum(_length()))
     report.meetings, report.hours = totals["n"], _hours(totals["length"])
-    report.months = _by_month(program, pairs, starts=starts, ends=ends, now=now)
+    report.months = _by_month(program, pairs, starts=starts, ends=ends, last=last, now=now)
     if program.kind == ProgramKind.ASSOCIATIONS:
-        report.associations = _by_association(in_period, starts=starts, ends=ends, now=now)
+        report.associations = _by_association(in_period, starts=starts, ends=last, now=now)
     if with_names:
-        report.pairs = _pairs_named(in_period, starts=starts, ends=ends, now=now)
+        report.pairs = _pairs_named(in_period, starts=starts, ends=last, now=now)
     report.extra = report_sections(program, starts, ends)
     return report
 
 
 def _with_start(pairs: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
     return pairs.annotate(started_on=Coalesce("starts_on", TruncDate("created_at", tzinfo=LOCAL_TZ)))
+
+
+def _with_end(pairs: QuerySet[Mentorship], *, program: Program, now: datetime) -> QuerySet[Mentorship]:
+    """Annotate `closed_on`: the day an ended or cancelled pair ended (None
+    for the others). Its end date when it has one. The ending service always
+    sets it, but imported, old or admin-edited rows may not: then the day of
+    its last held meeting, the last day anything is known to have happened
+    in the pair, and without a meeting the day it started. (The pair has no
+    time of its last change to use instead.) Its status says it has ended,
+    so, as on the program page, it counts as ended and is not active for
+    ever. No day after the program's end or today: nothing can have
+    happened after those."""
+    latest = min(local_date(now), program.ends_on or local_date(now))
+    closed_on = Least(
+        Coalesce("ends_on", Subquery(_last_meeting_on(now)), "started_on"),
+        Value(latest, output_field=DateField()),
+    )
+    return pairs.annotate(closed_on=Case(When(status__in=CLOSED, then=closed_on), default=None))
+
+
+def _last_meeting_on(now: datetime) -> QuerySet[Mentorship]:
+    # A subquery on the pair itself: programs may not import sessions' Meeting.
+    # An undated meeting counts from when it was recorded, as with_meeting_dates does.
+    moment = Coalesce("meetings__starts_at", "meetings__created_at")
+    return (
+        Mentorship.objects.filter(pk=OuterRef("pk"))
+        .order_by()
+        .values("pk")
+        .annotate(last_on=TruncDate(Max(moment, filter=held_meetings(now=now)), tzinfo=LOCAL_TZ))
+        .values("last_on")
+    )
+
+
+def _started_between(pairs: QuerySet[Mentorship], *, starts: date, last: date) -> QuerySet[Mentorship]:
+    return pairs.filter(started_on__gte=starts, started_on__lte=last)
+
+
+def _live_between(pairs: QuerySet[Mentorship], *, starts: date, last: date) -> QuerySet[Mentorship]:
+    """The pairs that were under way on some day of [starts, last]: started
+    by its end and not closed before its start."""
+    if last < starts:  # the program ended before the period began
+        return pairs.none()
+    return pairs.filter(started_on__lte=last).exclude(status__in=CLOSED, closed_on__lt=starts)
 
 
 def _bounds(starts: date, ends: date) -> tuple[datetime, datetime]:
@@ -107,17 +190,18 @@ def _hours(length: timedelta | None) -> float:
 
 
 def _by_month(
-    program: Program, pairs: QuerySet[Mentorship], *, starts: date, ends: date, now: datetime
+    program: Program, pairs: QuerySet[Mentorship], *, starts: date, ends: date, last: date, now: datetime
 ) -> list[dict[str, Any]]:
+    """Every month of the period, with what happened up to `last`."""
     meetings = (
-        _meetings_in(program.mentorships.all(), starts=starts, ends=ends, now=now)
+        _meetings_in(program.mentorships.all(), starts=starts, ends=last, now=now)
         .annotate(month=TruncMonth("meetings__starts_at", tzinfo=LOCAL_TZ))
         .values("month")
         .annotate(n=Count("meetings"), length=Sum(_length()))
     )
     held = {local_date(row["month"]).replace(day=1): row for row in meetings}
     started = (
-        pairs.filter(started_on__gte=starts, started_on__lte=ends)
+        _started_between(pairs, starts=starts, last=last)
         .annotate(month=TruncMonth("started_on"))
         .values("month")
         .annotate(n=Count("pk"))

@@ -58,6 +58,7 @@ def summary_rows(report):
     return [
         [report.program.name],
         [_("Period"), f"{report.starts} – {report.ends}"],
+        *([[_("Counted up to and including"), report.counted_until]] if report.cut_short_by else []),
         [_("Pairs started"), report.started],
         [_("Pairs active"), report.active],
         [_("Pairs ended"), report.ended],

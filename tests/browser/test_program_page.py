@@ -101,3 +101,17 @@ def test_a_coordinator_follows_up_the_program(live_server, new_page, coordinator
     axe_check(page)
     summary = page.locator("#report-summary").inner_text()
     assert "Par som startat" in summary and "Stina Stilla" not in page.content() and SECRET not in page.content()
+
+
+def test_the_report_with_a_long_name_does_not_widen_the_page_on_a_phone(live_server, new_page, coordinator, program):
+    """The pairs' table scrolls inside its own box (.table-responsive): one
+    long unbroken name made the whole page 708 px wide at 390 px."""
+    long_name = "Långtnamnutanmellanslag" * 6
+    MentorshipFactory(program=program, mentee=UserFactory(name=long_name))
+    page = new_page(PHONE)
+    login(page, coordinator.email, PASSWORD)
+    page.goto(f"/program/{program.pk}/aterrapport/?starts={program.starts_on}&ends={timezone.localdate()}&names=on")
+    assert long_name in page.locator("#report-pairs").inner_text()
+    axe_check(page)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the report scrolls sideways by {overflow}px on a phone"
