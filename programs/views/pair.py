@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -32,7 +33,9 @@ def pair_follow_up(request, public_id):
     if request.method == "POST" and form.is_valid():
         checkin_record(mentorship=pair, recorded_by=request.user, **form.cleaned_data)
         messages.success(request, _("The check-in is recorded."))
-        return redirect("program_pair", public_id=pair.public_id)
+        # Back to the check-ins, where the new one is listed (the form's own
+        # fragment would otherwise stay in the address and land below them).
+        return redirect(reverse("program_pair", args=[pair.public_id]) + "#avstamningar")
     return _page(request, pair, form=form, check_form=_check_form_if_asked(request, pair))
 
 

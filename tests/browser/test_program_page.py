@@ -89,7 +89,7 @@ def test_a_coordinator_follows_up_the_program(live_server, new_page, coordinator
     page.check("input[name=channel][value=phone]")
     page.fill("#id_note", "Ringde båda, allt är igång.")
     page.click("#avstamningar button[type=submit]")
-    page.wait_for_url(f"**/program/par/{pairs['new'].public_id}/")
+    page.wait_for_url(f"**/program/par/{pairs['new'].public_id}/#avstamningar")
     assert "Avstämningen är sparad." in page.content()
     assert "Ringde båda, allt är igång." in page.content()
     assert CheckIn.objects.filter(mentorship=pairs["new"], recorded_by=coordinator).count() == 1
