@@ -167,9 +167,13 @@ AREAS = (
     "Rekrytering av ideella ledare och introduktion av nya medlemmar.",
     "Kommunikation med medlemmar och samarbete med kommunen.",
 )
+# How often the pair says it meets, and the days between its meetings: the
+# generated meetings keep to what the agreement says.
 ARRANGEMENTS = (
-    "Vi ses var fjärde vecka i en och en halv timme, växelvis på plats och digitalt.",
-    "En träff i månaden på föreningens kansli, digitalt om någon är sjuk.",
+    ("Vi ses var fjärde vecka i en och en halv timme, växelvis på plats och digitalt.", 28),
+    ("En träff i månaden på föreningens kansli, digitalt om någon är sjuk.", 30),
+    ("Vi ses varannan vecka i en och en halv timme, digitalt.", 14),
+    ("Var tredje vecka, på plats hos mentorn eller på ett café.", 21),
 )
 COSTS = (
     "Fika betalar vi själva. Resor ersätts av föreningen enligt policy.",
@@ -189,6 +193,14 @@ REFLECTIONS = (
     "Det var svårare än jag trodde att säga nej till nya uppdrag.",
     "Styrelsen tog emot förslaget bättre än jag hade väntat mig.",
 )
+# A few words from whoever ended a pair, by reason (programs.models.EndReason).
+END_NOTES = {
+    "goals_reached": "Vi har nått målen vi satte upp i överenskommelsen.",
+    "time_over": "",
+    "not_working": "Vi hittade inga tider som passade oss båda.",
+    "other": "Jag har fått ett nytt uppdrag och hinner inte fortsätta just nu.",
+    "discontinued": "Paret har inte träffats sedan starten och svarar inte.",
+}
 PLACES = ("Föreningshuset, Storgatan 1, Uppsala", "https://meet.example.org/mentorskap", "Café Linnea, Kungsgatan 12")
 
 

@@ -72,8 +72,13 @@ class Command(BaseCommand):
             email=email, defaults={"name": name, "is_staff": staff, "is_superuser": superuser}
         )
         if created:
+            # Everyone of the demo has come in: the pairs' people have written
+            # and confirmed their journals, which nobody does without logging in.
+            # They joined before the programs began (the earlier starts 60 days ago).
             user.set_password(PASSWORD)
-            user.save(update_fields=["password"])
+            user.last_login = timezone.now()
+            user.date_joined = user.last_login - dt.timedelta(days=70)
+            user.save(update_fields=["password", "last_login", "date_joined"])
         return user
 
     def _programs(self, coordinator):
@@ -118,17 +123,20 @@ class Command(BaseCommand):
             status=MentorshipStatus.ACTIVE,
             notify=False,
         )
-        self._agreement(mentorship, agreement)
+        # Set up by the coordinator a week before the program started (the field sets "now" itself).
+        created = dt.datetime.combine(program.starts_on, dt.time(10, 0), tzinfo=timezone.get_default_timezone())
+        Mentorship.objects.filter(pk=mentorship.pk).update(created_at=created - dt.timedelta(days=7))
+        # The agreement is made at Tillfälle 1, the first meeting.
+        self._agreement(mentorship, agreement, written=_weekday_evening(meetings[0][0], at) + dt.timedelta(hours=2))
         self._meetings(mentorship, meetings, at=at)
 
-    def _agreement(self, mentorship, content):
-        now = timezone.now()
+    def _agreement(self, mentorship, content, *, written):
         agreement = Agreement.objects.create(
             mentorship=mentorship,
             version=1,
             updated_by=mentorship.mentee,
-            mentee_confirmed_at=now - dt.timedelta(days=30),
-            mentor_confirmed_at=now - dt.timedelta(days=29),
+            mentee_confirmed_at=written + dt.timedelta(minutes=3),
+            mentor_confirmed_at=written + dt.timedelta(days=1),
             shared_confidentiality=content["confidentiality"],  # both confirmed it
             **content,
         )
@@ -136,7 +144,6 @@ class Command(BaseCommand):
             agreement=agreement, version=1, content=content, saved_by=mentorship.mentee
         )
         # Written before it was confirmed (the fields set the time themselves).
-        written = now - dt.timedelta(days=31)
         Agreement.objects.filter(pk=agreement.pk).update(updated_at=written)
         AgreementVersion.objects.filter(pk=version.pk).update(saved_at=written)
 
