@@ -431,24 +431,11 @@ def _invitations(plans, pairs):
     invitations = []
     for pair, plan in zip(pairs, plans, strict=True):
         for user, person in ((pair.mentee, plan.mentee), (pair.mentor, plan.mentor)):
-            invitations.append(
-                Invitation(
-                    user_id=user.pk,
-                    mentorship_id=pair.pk,
-                    created_at=person.invited_at,
-                    expires_at=person.invited_at + days,
-                    used_at=person.first_login,
-                )
-            )
-            if person.resent_at:
-                invitations.append(
-                    Invitation(
-                        user_id=user.pk,
-                        mentorship_id=pair.pk,
-                        created_at=person.resent_at,
-                        expires_at=person.resent_at + days,
-                    )
-                )
+            sent = [(person.invited_at, person.first_login)] + ([(person.resent_at, None)] if person.resent_at else [])
+            invitations += [
+                Invitation(user_id=user.pk, mentorship_id=pair.pk, created_at=at, expires_at=at + days, used_at=used)
+                for at, used in sent
+            ]
     Invitation.objects.bulk_create(invitations, batch_size=BATCH)
 
 
