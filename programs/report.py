@@ -41,8 +41,6 @@ class Report:
     # The last day counted: the period's, or today, or the program's end,
     # whichever comes first (nothing after those can have happened).
     counted_until: date | None = None
-    # Why counting stopped before the period's end: "today", "program_end" or "".
-    cut_short_by: str = ""
     started: int = 0
     active: int = 0
     ended: int = 0
@@ -56,6 +54,14 @@ class Report:
     # (label, value) rows that other apps add (the surveys' averages).
     extra: list[tuple[Any, Any]] = field(default_factory=list)
 
+    @property
+    def cut_short_by(self) -> str:
+        """Why counting stopped before the period's end: "program_end",
+        "today", or "" when it did not."""
+        if self.counted_until is None or self.counted_until == self.ends:
+            return ""
+        return "program_end" if self.counted_until == self.program.ends_on else "today"
+
 
 def report_period_default(program: Program, *, today: date) -> tuple[date, date]:
     # A program that has not begun yet has nothing to report: its default
@@ -65,13 +71,6 @@ def report_period_default(program: Program, *, today: date) -> tuple[date, date]
 
 def report_counted_until(program: Program, ends: date, *, today: date) -> date:
     return min(ends, today, program.ends_on or ends)
-
-
-def report_cut_short_by(program: Program, ends: date, *, today: date) -> str:
-    last = report_counted_until(program, ends, today=today)
-    if last == ends:
-        return ""
-    return "program_end" if last == program.ends_on else "today"
 
 
 def program_report(program: Program, *, starts: date, ends: date, now: datetime, with_names: bool) -> Report:
@@ -96,7 +95,6 @@ def _program_report(program: Program, *, starts: date, ends: date, now: datetime
         starts=starts,
         ends=ends,
         counted_until=last,
-        cut_short_by=report_cut_short_by(program, ends, today=today),
     )
     pairs = _with_end(_with_start(program.mentorships.all()), program=program, now=now)
     in_period = _live_between(pairs, starts=starts, last=last)
