@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from sessions.models import MeetingStatus
 from tests.factories import PASSWORD, AgreementFactory, MeetingFactory
@@ -17,7 +18,7 @@ def test_an_incomplete_agreement_says_what_it_lacks(live_server, page, mentorshi
     AgreementFactory(mentorship=mentorship, purpose_and_goals="")
     login(page, mentorship.mentor.email, PASSWORD)
     page.goto(f"/mentorskap/{mentorship.public_id}/")
-    assert page.is_visible("#agreement-incomplete")
+    expect(page.locator("#agreement-incomplete")).to_be_visible()
     assert page.locator("form[action$='/overenskommelse/bekrafta/']").count() == 0
     axe_check(page)
 
@@ -33,7 +34,7 @@ def test_a_pending_level_on_the_mentorship_agreement_and_print_pages(live_server
     login(page, mentorship.mentee.email, PASSWORD)
     for path in ("", "overenskommelse/", "utskrift/"):
         page.goto(f"/mentorskap/{mentorship.public_id}/{path}")
-        assert page.locator(".confidentiality-pending").first.is_visible(), path
+        expect(page.locator(".confidentiality-pending").first).to_be_visible()
         axe_check(page)
     page.emulate_media(media="print")
     axe_check(page)

@@ -3,6 +3,7 @@ the programs they coordinate, one program's pairs, a pair's page as a
 coordinator sees it, and the admin's pair list, on a desktop and a phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import Invitation, User
 from tests.factories import PASSWORD, AgreementFactory, MeetingFactory, MentorshipFactory
@@ -60,5 +61,5 @@ def test_a_coordinator_resends_an_invitation_from_the_pair_page(live_server, new
     page.wait_for_url(f"**/admin/programs/mentorship/{pair.public_id}/change/")
     assert "ny.mentee@example.org" in page.locator(".messagelist").inner_text()
     assert "Inbjuden, har inte svarat" in page.content()
-    assert page.get_by_role("button", name="Skicka inbjudan igen", exact=True).is_visible()
+    expect(page.get_by_role("button", name="Skicka inbjudan igen", exact=True)).to_be_visible()
     assert Invitation.objects.filter(user=invited).count() == 1

@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from sessions.models import Agreement, Meeting, MeetingStatus, ReminderItem
 from tests.factories import PASSWORD, MeetingFactory
@@ -240,7 +241,7 @@ def test_two_people_saving_the_same_notes(live_server, new_page, mentorship):
     second.fill("textarea[name=reflection]", "Skrivet på telefonen.")
     save(second)
     conflict = second.locator("#conflict")
-    assert conflict.is_visible()
+    expect(conflict).to_be_visible()
     assert "Från datorn: vi pratade om budgeten." in conflict.inner_text()
     assert second.input_value("textarea[name=summary]") == "Från telefonen: vi pratade om valberedningen."
     assert second.input_value("textarea[name=reflection]") == "Skrivet på telefonen."

@@ -5,6 +5,7 @@ page passes the axe check, desktop and phone, and the certificate in print
 too."""
 
 import pytest
+from playwright.sync_api import expect
 
 from outbox.models import OutgoingMail
 from surveys.models import Answer, Invitation, SurveyKind
@@ -27,16 +28,16 @@ def test_a_party_proposes_the_other_confirms_both_print(new_page, mentorship, vi
     mentee_page.get_by_label("Målen är nådda").check()
     mentee_page.get_by_label("Några ord (frivilligt)").fill("Tack för ett fint år!")
     mentee_page.get_by_role("button", name="Föreslå att avsluta mentorskapet").click()
-    assert mentee_page.get_by_text("Ditt förslag är skickat.").is_visible()
+    expect(mentee_page.get_by_text("Ditt förslag är skickat.")).to_be_visible()
     axe_check(mentee_page)
 
     login(mentor_page, mentorship.mentor.email, PASSWORD)
     mentor_page.goto(f"/mentorskap/{mentorship.public_id}/")
     mentor_page.get_by_role("link", name="Svara på förslaget").click()
-    assert mentor_page.get_by_text("Tack för ett fint år!").is_visible()
+    expect(mentor_page.get_by_text("Tack för ett fint år!")).to_be_visible()
     axe_check(mentor_page)
     mentor_page.get_by_role("button", name="Bekräfta avslutet").click()
-    assert mentor_page.get_by_text("Tack för er tid tillsammans!").is_visible()
+    expect(mentor_page.get_by_text("Tack för er tid tillsammans!")).to_be_visible()
 
     # The ended pair is asked for the evaluation (the hourly scan); each answers through their own link.
     surveys_scan()
@@ -62,8 +63,8 @@ def test_a_party_proposes_the_other_confirms_both_print(new_page, mentorship, vi
     for page in (mentee_page, mentor_page):
         page.goto(f"/mentorskap/{mentorship.public_id}/")
         page.get_by_role("link", name="Skriv ut intyget om deltagande").click()
-        assert page.get_by_role("heading", name="Intyg om deltagande").is_visible()
-        assert page.get_by_text(mentorship.mentee.display_name).first.is_visible()
+        expect(page.get_by_role("heading", name="Intyg om deltagande")).to_be_visible()
+        expect(page.get_by_text(mentorship.mentee.display_name).first).to_be_visible()
         axe_check(page)
         page.emulate_media(media="print")
         axe_check(page)
@@ -78,9 +79,9 @@ def test_the_coordinator_ends_a_pair_as_discontinued(new_page, mentorship, coord
     axe_check(page)
     page.get_by_label("Avbrutet").check()
     page.get_by_role("button", name="Avsluta paret").click()
-    assert page.get_by_text("Kryssa i rutan för att bekräfta att paret ska avslutas i dag.").is_visible()
+    expect(page.get_by_text("Kryssa i rutan för att bekräfta att paret ska avslutas i dag.")).to_be_visible()
     axe_check(page)
     page.get_by_label("Jag förstår att paret avslutas i dag och att båda får ett e-postmeddelande.").check()
     page.get_by_role("button", name="Avsluta paret").click()
-    assert page.get_by_text("Paret är avslutat.").is_visible()
+    expect(page.get_by_text("Paret är avslutat.")).to_be_visible()
     axe_check(page)
