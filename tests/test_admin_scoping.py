@@ -349,6 +349,21 @@ def test_pair_changelist_queries_do_not_grow_with_pairs(
     assert len(response.context["cl"].result_list) == 30
 
 
+def test_a_filtered_pair_list_counts_the_pairs_once(client_for, coordinator, program):
+    """Only what the filter found is counted: the count of every pair beside it
+    cost as much again at 10,000 pairs, and the program page has the totals."""
+    program.coordinators.add(coordinator)
+    _pairs_with_journals(program, 2)
+    client = client_for(coordinator)
+    params = {"program__id__exact": program.pk}
+    client.get(admin_url(Mentorship), params)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(admin_url(Mentorship), params)
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"]]
+    assert len(counts) == 1, counts
+    assert "2 pairs" in response.text and "Show all" in response.text
+
+
 # --- Adding a pair ---------------------------------------------------------------
 
 
