@@ -1,13 +1,16 @@
 """Everything that writes programs, people and pairs."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.services import invitation_create, is_registered
@@ -20,6 +23,7 @@ from .figures import figures_reset, program_figures_changed
 from .mail_kinds import ProgramMail
 from .models import BackgroundCheck, CheckIn, EndReason, FocusArea, Mentorship, MentorshipStatus, Organisation, Program
 from .selectors import journal_started_ids
+from .validators import open_pair_end_date_passed
 
 
 def person_get_or_create(*, email: str, name: str = "") -> tuple[User, bool]:
@@ -252,6 +256,107 @@ def mentorship_end(*, mentorship: Mentorship, by: User, reason: str, note: str =
         if person.pk != by.pk:
             _mail(pair, person, ProgramMail.ENDED, by=by.pk)
     return pair
+
+
+# --- many pairs at once (the admin's pair list) ---------------------------------
+
+CLOSED_STATUSES = (MentorshipStatus.ENDED, MentorshipStatus.CANCELLED)
+
+
+@dataclass(frozen=True)
+class PairsEnded:
+    """What mentorships_end did with the pairs it was given."""
+
+    ended: int
+    closed_already: int  # ended or cancelled before: left as they were
+    deleted: int  # gone before their turn came
+
+
+def mentorships_end(*, pairs: Iterable[Mentorship], by: User, reason: str, note: str = "") -> PairsEnded:
+    """End many pairs today with one reason: each through mentorship_end, so
+    each pair is told exactly as when it is ended alone. Each pair in a
+    transaction of its own: its row is held only while it ends (its people
+    may be booking meanwhile), and the pairs ended stay ended, their e-mail
+    on its way, if a later one fails. A pair closed already is counted, not
+    touched: its status is read under the row lock that mentorship_end then
+    takes again, so a pair ended by someone else a moment ago counts as
+    closed, not as ended twice."""
+    if reason not in EndReason.values:
+        raise EndRefused(_("Choose a reason."))
+    ended = closed = deleted = 0
+    for pair in sorted(pairs, key=lambda pair: pair.pk):
+        with transaction.atomic():
+            locked = Mentorship.objects.select_for_update().filter(pk=pair.pk).order_by()
+            status = next(iter(locked.values_list("status", flat=True)), None)
+            if status is None:
+                deleted += 1
+            elif status in CLOSED_STATUSES:
+                closed += 1
+            else:
+                mentorship_end(mentorship=pair, by=by, reason=reason, note=note)
+                ended += 1
+    return PairsEnded(ended=ended, closed_already=closed, deleted=deleted)
+
+
+class EndDateRefused(Exception):
+    """The end date cannot be given to these pairs; the message says why."""
+
+
+@dataclass(frozen=True)
+class EndDatesSet:
+    """What mentorships_set_end_date did with the pairs it was given."""
+
+    set: int  # open pairs that now end on the date (some may have had it already)
+    changed: int  # of those, the ones that had another end date (or none)
+    closed: int  # ended or cancelled: left as they were
+    deleted: int
+
+
+@transaction.atomic
+def mentorships_set_end_date(*, pairs: Iterable[Mentorship], ends_on: date) -> EndDatesSet:
+    """Give the open pairs among `pairs` the planned end date `ends_on`, all
+    or none: refused (EndDateRefused, nothing written) when the date has
+    passed or comes before an open pair's start, as the pair form refuses
+    it. The rows are held from the check to the commit, in order of id, so
+    no start date moves in between and two coordinators at once do not
+    deadlock. One UPDATE, so the audit trail and the figures are told here
+    (an update sends no signal); closed pairs keep the date they ended on."""
+    ids = sorted({pair.pk for pair in pairs})
+    locked = list(
+        Mentorship.objects.select_for_update(of=("self",))
+        .select_related("program", "mentor", "mentee")  # the audit entry names the pair
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    open_pairs = [pair for pair in locked if pair.status not in CLOSED_STATUSES]
+    passed = open_pair_end_date_passed(ends_on, today=local_date(timezone.now()))
+    if passed:
+        raise EndDateRefused(passed)
+    later = [pair.starts_on for pair in open_pairs if pair.starts_on and pair.starts_on > ends_on]
+    if later:
+        raise EndDateRefused(
+            ngettext(
+                "The end date cannot be before the start date: %(count)d of the pairs starts on %(date)s.",
+                "The end date cannot be before the start date: %(count)d of the pairs start later, "
+                "the last on %(date)s.",
+                len(later),
+            )
+            % {"count": len(later), "date": date_format(max(later))}
+        )
+    changing = [pair for pair in open_pairs if pair.ends_on != ends_on]
+    if changing:
+        Mentorship.objects.filter(pk__in=[pair.pk for pair in changing]).update(ends_on=ends_on)
+        for pair in changing:
+            # As auditlog writes a change of a date: its text, "None" for none.
+            change_record(instance=pair, changes={"ends_on": [str(pair.ends_on), str(ends_on)]})
+            pair.ends_on = ends_on
+        program_figures_changed({pair.program_id for pair in changing})
+    return EndDatesSet(
+        set=len(open_pairs),
+        changed=len(changing),
+        closed=len(locked) - len(open_pairs),
+        deleted=len(ids) - len(locked),
+    )
 
 
 def checkin_record(

@@ -29,3 +29,13 @@ def normalise_organisation_number(value):
 
 def validate_organisation_number(value):
     normalise_organisation_number(value)
+
+
+def open_pair_end_date_passed(ends_on, *, today):
+    """Why `ends_on` cannot be an open pair's end date, or None. The hourly
+    scan ends such a pair (services.mentorships_end_when_due): saving it as
+    open would be undone silently within the hour. The pair form, the list's
+    "change the end date" action and its service all ask here."""
+    if ends_on and ends_on < today:
+        return _("The end date has passed: change it to keep the pair going, or end the pair.")
+    return None

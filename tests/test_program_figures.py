@@ -11,12 +11,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from programs.figures import FIGURES_SECONDS
-from programs.models import CheckInChannel, CheckInWith, MentorshipStatus
+from programs.figures import FIGURES_SECONDS, _version_key
+from programs.models import CheckInChannel, CheckInWith, EndReason, MentorshipStatus
 from programs.overview import meetings_per_month, program_counts
 from programs.report import program_report
 from programs.selectors import programs_for_coordinator
-from programs.services import checkin_record, mentorships_end_when_due
+from programs.services import checkin_record, mentorships_end, mentorships_end_when_due, mentorships_set_end_date
 from sessions.demo_pairs import demo_pairs_add
 from sessions.models import Meeting, MeetingStatus
 from sessions.services.agreement import agreement_save
@@ -220,6 +220,27 @@ def test_pairs_ended_by_the_hourly_scan(program, coordinator, pair):
     pair.save()
     after = changes(program, coordinator, lambda: mentorships_end_when_due(today=timezone.localdate()))
     assert dict(after["counts"]["by_status"])["Avslutad"] == 1
+
+
+def test_pairs_ended_many_at_once(program, coordinator, pair):
+    after = changes(program, coordinator, lambda: mentorships_end(pairs=[pair], by=coordinator, reason=EndReason.OTHER))
+    assert dict(after["counts"]["by_status"])["Avslutad"] == 1
+
+
+def test_an_end_date_given_to_many_pairs_at_once(program, coordinator, pair):
+    """One UPDATE, so the service renews the figures itself. An open pair's
+    end date counts in none of today's figures: the program's version is
+    what shows it was renewed."""
+
+    def set_end_date(days):
+        mentorships_set_end_date(pairs=[pair], ends_on=timezone.localdate() + dt.timedelta(days=days))
+
+    changes(program, coordinator, lambda: set_end_date(30), changed=False)
+    figures(program, coordinator, timezone.now())
+    set_end_date(30)  # the date it has already: nothing written, nothing to renew
+    assert cache.get(_version_key(program.pk)) is not None
+    set_end_date(60)
+    assert cache.get(_version_key(program.pk)) is None
 
 
 def test_a_pair_deleted_with_its_meetings(program, coordinator, pair):

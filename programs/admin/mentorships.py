@@ -22,6 +22,7 @@ from ..permissions import coordinated_program_ids
 from ..selectors import held_meetings
 from ..services import mentorship_announce, mentorship_end, person_get_or_create
 from .focus_area_widget import FocusAreaCheckboxesMixin
+from .pair_actions import PairActionsAdminMixin
 from .pair_delete import PairDeleteAdminMixin
 from .pair_filters import PairFocusAreaFilter, PairProgramFilter
 from .pair_form import MentorshipAdminForm
@@ -41,6 +42,7 @@ class MentorshipAdmin(
     FocusAreaCheckboxesMixin,
     PairImportAdminMixin,
     PairDeleteAdminMixin,
+    PairActionsAdminMixin,
     CoordinatorScopedAdmin,
 ):
     form = MentorshipAdminForm
@@ -67,7 +69,7 @@ class MentorshipAdmin(
     readonly_fields = ["public_id", "created_at"]
     change_list_template = "admin/programs/mentorship/change_list.html"
     change_form_template = "admin/programs/mentorship/change_form.html"
-    actions = ["resend_invitations"]
+    actions = ["resend_invitations", "end_selected_pairs", "set_end_date_of_selected_pairs"]
     fieldsets = [
         (_("Mentor"), {"fields": ["mentor_email", "mentor_name", "mentor_organisation"]}),
         (_("Mentee"), {"fields": ["mentee_email", "mentee_name", "mentee_organisation"]}),

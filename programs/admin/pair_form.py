@@ -10,6 +10,7 @@ from ..background_checks import background_check_missing_for
 from ..models import Mentorship, MentorshipStatus
 from ..selectors import journal_started
 from ..services import mentorship_lock, programs_lock_for_new_pairs
+from ..validators import open_pair_end_date_passed
 
 
 def _user_max_length(field):
@@ -105,13 +106,12 @@ class MentorshipAdminForm(forms.ModelForm):
             self.add_error("status", reason)
 
     def _check_open_pair_not_past_its_end(self, program, status, ends_on):
-        # The hourly scan ends such a pair (services.mentorships_end_when_due):
-        # saving it as open would be undone silently within the hour.
         if status not in (MentorshipStatus.INVITED, MentorshipStatus.ACTIVE):
             return
         today = timezone.localdate()
-        if ends_on and ends_on < today:
-            self.add_error("ends_on", _("The end date has passed: change it to keep the pair going, or end the pair."))
+        passed = open_pair_end_date_passed(ends_on, today=today)
+        if passed:
+            self.add_error("ends_on", passed)
         elif program and program.ends_on and program.ends_on < today:
             self.add_error(
                 "status",
