@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import invitation_states, not_registered
+from accounts.selectors import ever_invited, invitation_states, not_registered
 from mentorskap.encrypted_fields import encrypted_field_names
 from mentorskap.localtime import LOCAL_TZ, local_date
 
@@ -75,7 +75,8 @@ class PairFilterForm(forms.Form):
             ("", _("All pairs")),
             ("stalled", _("Stalled")),
             ("checkin", _("Check-in due")),
-            ("not_accepted", _("Invitation not accepted")),
+            ("not_accepted", _("Invited, has not accepted")),
+            ("not_invited", _("Never invited")),
         ],
     )
     focus = _ListedModelChoiceField(
@@ -166,15 +167,22 @@ def _filtered_by_rules(
     pairs: QuerySet[Mentorship], program: Program, data: dict[str, Any], *, today: date
 ) -> QuerySet[Mentorship]:
     """What needs the meetings and check-ins (stalled, check-in due) or the
-    people (invitation not accepted)."""
+    people (invited and not accepted, never invited)."""
     attention = data.get("attention")
     if attention == "stalled":
         pairs = pairs.filter(stalled_filter(program, today=today))
     elif attention == "checkin":
         pairs = pairs.filter(checkin_due_filter(program, today=today))
-    elif attention == "not_accepted":
-        pairs = pairs.filter(not_registered("mentee__") | not_registered("mentor__"))
+    elif attention in ("not_accepted", "not_invited"):
+        pairs = pairs.filter(_waiting("mentee", attention) | _waiting("mentor", attention))
     return pairs
+
+
+def _waiting(role: str, attention: str) -> Q:
+    """The pairs whose `role` has not come in: invited (a link open or
+    expired) or never invited, as the program page's two figures count them."""
+    invited = Q(ever_invited(role))
+    return not_registered(f"{role}__") & (invited if attention == "not_accepted" else ~invited)
 
 
 def _needs_the_meetings(data: dict[str, Any]) -> bool:
@@ -288,6 +296,14 @@ def _program_counts(program: Program, *, now: datetime) -> dict[str, Any]:
     )
     annotated = pairs_annotated(program, now=now)
     people = program.mentorships.values_list("mentee", "mentor")
+    # Who has not come in, told apart: an invited person has a link to answer
+    # (or an expired one), one never invited has not heard from us at all.
+    waiting = (
+        get_user_model()
+        .objects.filter(Q(pk__in=people.values("mentee")) | Q(pk__in=people.values("mentor")))
+        .filter(not_registered())
+        .aggregate(invited=Count("pk", filter=Q(ever_invited())), never=Count("pk", filter=~Q(ever_invited())))
+    )
     return {
         "by_status": by_status,
         "pairs": sum(by_status.values()),
@@ -300,10 +316,8 @@ def _program_counts(program: Program, *, now: datetime) -> dict[str, Any]:
         .count(),
         "stalled": annotated.filter(stalled_filter(program, today=today)).count(),
         "checkin_due": annotated.filter(checkin_due_filter(program, today=today)).count(),
-        "not_accepted": get_user_model()
-        .objects.filter(Q(pk__in=people.values("mentee")) | Q(pk__in=people.values("mentor")))
-        .filter(not_registered())
-        .count(),
+        "not_accepted": waiting["invited"],
+        "not_invited": waiting["never"],
     }
 
 
