@@ -122,6 +122,32 @@ def _choices(program: Program) -> tuple[list[int], list[int]]:
     return list(focus), list(associations)
 
 
+def selection_words(form: PairFilterForm, page: Page) -> list[tuple[str, str]]:
+    """The filter, search, sort and page the list shows, as (label, value)
+    in words (no label for "all pairs"): on paper the form is gone (print.css), and a printed list
+    must say which pairs it is. As the page reads the form: an invalid
+    one shows all pairs."""
+    data = form.cleaned_data if form.is_valid() else {}
+    chosen: list[tuple[str, str]] = []
+    for name in ("status", "attention"):
+        if data.get(name):
+            choices = dict(form.fields[name].choices)
+            chosen.append((str(form.fields[name].label), str(choices.get(data[name], data[name]))))
+    for name in ("focus", "association"):
+        if data.get(name):
+            chosen.append((str(form.fields[name].label), str(data[name])))
+    if data.get("q"):
+        chosen.append((str(_("Search")), str(_("“%(text)s”") % {"text": data["q"]})))
+    if not chosen:
+        chosen.append(("", str(_("all pairs"))))
+    sorts = dict(form.fields["sort"].choices)
+    chosen.append((str(_("Sorted by")), str(sorts[data.get("sort") or "mentee"])))
+    if page.paginator.num_pages > 1:
+        words = _("%(number)s of %(pages)s") % {"number": page.number, "pages": page.paginator.num_pages}
+        chosen.append((str(_("Page")), str(words)))
+    return chosen
+
+
 def pairs_annotated(program: Program, *, now: datetime) -> QuerySet[Mentorship]:
     """The program's pairs with everything the page filters and sorts on."""
     pairs = with_checkins(with_meeting_dates(program.mentorships.all(), now=now))

@@ -6,6 +6,7 @@ text anywhere, and query counts that do not grow from 10 to 500 pairs."""
 import csv
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
@@ -229,6 +230,33 @@ def test_filters_search_sort_and_pages_live_in_the_url(client_for, coordinator, 
     html = client.get(page_url(program, status="active")).content.decode()
     assert "status=active&amp;page=2" in html
     assert "par.csv?status=active" in html
+
+
+def test_the_printed_list_says_which_pairs_it_shows(client_for, coordinator, program, monkeypatch):
+    """On paper the filter form is hidden (print.css): a line for print
+    only says the filter, the search, the order and the page in words."""
+    monkeypatch.setattr("programs.overview.PAGE_SIZE", 2)
+    pairs = many_pairs(program, 5)
+    for pair in pairs:
+        pair.mentee.name = f"Erik {pair.pk}"
+        pair.mentee.save()
+    client = client_for(coordinator)
+
+    def selection(**params):
+        html = client.get(page_url(program, **params)).content.decode()
+        line = re.search(r'<p class="d-none d-print-block" id="pairs-selection">(.*?)</p>', html, re.S)
+        assert line, "no line for print says which pairs the list shows"
+        return " ".join(line.group(1).split())
+
+    assert selection(status="active", q="erik", sort="quiet", page=2) == (
+        "Urval: Status: Aktiv · Sökning: ”erik” · Sorterat efter: Längst utan aktivitet · Sida: 2 av 3"
+    )
+    assert selection() == "Urval: alla par · Sorterat efter: Mentee · Sida: 1 av 3"
+    assert selection(attention="not_invited", q="<b>x</b>") == (
+        "Urval: Behöver uppmärksamhet: Aldrig inbjuden · Sökning: ”&lt;b&gt;x&lt;/b&gt;” · Sorterat efter: Mentee"
+    )
+    # What the page cannot use, it does not claim: an invalid filter shows all pairs.
+    assert selection(status="nonsense").startswith("Urval: alla par")
 
 
 def test_sorting_by_meetings_puts_pairs_without_one_where_a_coordinator_looks_for_them(

@@ -115,3 +115,21 @@ def test_the_report_with_a_long_name_does_not_widen_the_page_on_a_phone(live_ser
     axe_check(page)
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the report scrolls sideways by {overflow}px on a phone"
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_the_printed_list_says_its_filter_in_words(live_server, new_page, coordinator, program, pairs, viewport):
+    """On paper the filter form is gone: the page printed says which pairs it
+    lists, and only on paper (the form says it on screen)."""
+    page = new_page(viewport)
+    login(page, coordinator.email, PASSWORD)
+    page.goto(f"/program/{program.pk}/?status=ended&q=erik")
+    selection = page.locator("#pairs-selection")
+    assert not selection.is_visible()
+    page.emulate_media(media="print")
+    assert selection.is_visible() and not page.locator("form[role=search]").is_visible()
+    assert " ".join(selection.inner_text().split()) == (
+        "Urval: Status: Avslutad · Sökning: ”erik” · Sorterat efter: Mentee"
+    )
+    assert page.locator("#program-pairs tbody tr").count() == 1
+    axe_check(page)
