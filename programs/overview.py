@@ -13,6 +13,7 @@ from django.db.models import Count, DateTimeField, F, Max, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.selectors import ever_invited, invitation_states, not_registered
 from mentorskap.encrypted_fields import encrypted_field_names
@@ -137,7 +138,8 @@ def selection_words(form: PairFilterForm, page: Page) -> list[tuple[str, str]]:
         if data.get(name):
             chosen.append((str(form.fields[name].label), str(data[name])))
     if data.get("q"):
-        chosen.append((str(_("Search")), str(_("“%(text)s”") % {"text": data["q"]})))
+        # Not a bare "Search": that msgid would be the admin's search button too.
+        chosen.append((str(pgettext_lazy("printed selection", "Search")), str(_("“%(text)s”") % {"text": data["q"]})))
     if not chosen:
         chosen.append(("", str(_("all pairs"))))
     sorts = dict(form.fields["sort"].choices)

@@ -64,6 +64,11 @@ class MentorshipAdmin(
     change_list_template = "admin/programs/mentorship/change_list.html"
     change_form_template = "admin/programs/mentorship/change_form.html"
     actions = ["resend_invitations"]
+
+    class Media:
+        # All columns within a 1280 px window (see the file).
+        css = {"all": ["css/admin_pairs.css"]}
+
     fieldsets = [
         (_("Mentor"), {"fields": ["mentor_email", "mentor_name", "mentor_organisation"]}),
         (_("Mentee"), {"fields": ["mentee_email", "mentee_name", "mentee_organisation"]}),
@@ -144,7 +149,9 @@ class MentorshipAdmin(
             kwargs["queryset"] = Program.objects.filter(id__in=coordinated_program_ids(request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @admin.display(description=_("agreement confirmed"), boolean=True)
+    # One short word for the header: "agreement confirmed" took two long
+    # ones, the widest of the list's headers.
+    @admin.display(description=_("agreed"), boolean=True)
     def agreement_confirmed(self, obj):
         return bool(obj._agreement_confirmed)
 
