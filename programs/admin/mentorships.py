@@ -167,7 +167,8 @@ class MentorshipAdmin(
     @admin.display(description=_("e-mail bounced"))
     def mail_bounced(self, obj):
         bounced = self._bounces(obj)
-        return "; ".join(_("%(address)s: %(answer)s") % bounce_words(a, b) for a, b in bounced) or "–"
+        words = "; ".join(_("%(address)s: %(answer)s") % bounce_words(a, b) for a, b in bounced)
+        return words or self.get_empty_value_display()
 
     def save_model(self, request, obj, form, change):
         joined, left = [], []  # a new pair's two people, or one put in place of another
