@@ -59,3 +59,11 @@ def not_registered(prefix: str = "") -> models.Q:
     return models.Q(
         **{f"{prefix}is_active": True, f"{prefix}last_login__isnull": True, f"{prefix}password__startswith": "!"}
     )
+
+
+def ever_invited(person: str = "pk") -> models.Exists:
+    """Whether the person in the queried row's column `person` ("pk" for
+    people, "mentee" on pairs) was ever sent an invitation link, used or
+    not: with `not_registered`, it tells invited or expired (who has a link
+    to answer) from not invited (who needs a first one)."""
+    return models.Exists(Invitation.objects.filter(user=models.OuterRef(person)))

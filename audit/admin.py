@@ -86,7 +86,7 @@ class AuditEntryAdmin(SuperuserReadOnlyAdmin, LogEntryAdminMixin, admin.ModelAdm
         if obj.action == AuditEntry.Action.ACCESS:
             read = ", ".join(str(READ_LABELS.get(code, code)) for code in obj.note_reads)
             return _("read %(what)s") % {"what": read}
-        return ", ".join(sorted((obj.changes_dict or {}).keys())) or "–"
+        return ", ".join(sorted((obj.changes_dict or {}).keys())) or self.get_empty_value_display()
 
     def changelist_view(self, request, extra_context=None):
         self._superusers_only(request)

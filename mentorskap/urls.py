@@ -15,6 +15,9 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("Mentorskap – administration")
 admin.site.site_title = _("Mentorskap administration")
 admin.site.index_title = _("Programs, pairs and meetings")
+# An empty value is an en dash, as on our own pages and in ranges ("1–5"):
+# Django's hyphen beside our dashes read as two conventions on one list.
+admin.site.empty_value_display = "–"
 
 
 def favicon(request):

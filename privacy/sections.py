@@ -282,6 +282,24 @@ def _pairs_export(user: Any) -> list[dict[str, Any]]:
     return pairs
 
 
+def _checkins_recorded_export(user: Any) -> list[dict[str, Any]] | None:
+    """The check-ins the person recorded as coordinator, with their notes:
+    their own words, in pairs they are not in. None for one who recorded
+    none, so a mentee's or mentor's export is as it was."""
+    recorded = CheckIn.objects.filter(recorded_by=user).select_related("mentorship__program").order_by("held_on", "pk")
+    rows = [
+        {
+            "program": c.mentorship.program.name,
+            "held_on": c.held_on,
+            "with_whom": c.with_whom,
+            "channel": c.channel,
+            "note": c.note,
+        }
+        for c in recorded
+    ]
+    return rows or None
+
+
 def _scrub_version(erasure: Erasure, version: AgreementVersion, *, replace: bool) -> None:
     content = dict(version.content)
     for key, value in content.items():
@@ -466,6 +484,9 @@ def _audit_erase(erasure: Erasure) -> None:
 
 SECTIONS: list[Section] = [
     Section("pairs", export=_pairs_export, erase=_pairs_erase),
+    # Their notes are erased with the pairs' texts (_pairs_erase), where
+    # everything a person wrote about a pair is.
+    Section("checkins_recorded", export=_checkins_recorded_export, erase=lambda erasure: None),
     Section("surveys", export=_surveys_export, erase=_surveys_erase),
     Section("mail", export=_mail_export, erase=_mail_erase),
     Section("admin_history", export=lambda user: None, erase=_admin_log_erase),

@@ -2,7 +2,11 @@
 
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
+
+from programs.models import CheckIn, Mentorship
+from programs.permissions import is_coordinator
 
 from .sections import SECTIONS
 
@@ -17,3 +21,13 @@ def personal_data_export(user: Any) -> dict[str, Any]:
         if value is not None:
             data[section.name] = value
     return data
+
+
+def person_roles(user: Any) -> dict[str, bool]:
+    """What "Mina data" speaks to the person as: a party of a pair
+    (`in_pairs`), a coordinator (`coordinates`: of a program now, or one who
+    recorded check-ins before), both or neither."""
+    return {
+        "in_pairs": Mentorship.objects.filter(Q(mentor=user) | Q(mentee=user)).exists(),
+        "coordinates": is_coordinator(user) or CheckIn.objects.filter(recorded_by=user).exists(),
+    }

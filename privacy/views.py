@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from .forms import ErasureRequestForm
 from .models import ErasureRequest, ErasureStatus
-from .selectors import personal_data_export
+from .selectors import person_roles, personal_data_export
 from .services import erasure_request
 
 
@@ -30,7 +30,7 @@ def privacy_notice(request):
 @login_required
 def my_data(request):
     pending = ErasureRequest.objects.filter(user=request.user, status=ErasureStatus.PENDING).first()
-    return render(request, "privacy/my_data.html", {"pending": pending})
+    return render(request, "privacy/my_data.html", {"pending": pending, **person_roles(request.user)})
 
 
 @login_required
@@ -45,7 +45,8 @@ def my_data_json(request):
 
 @login_required
 def my_data_page(request):
-    return render(request, "privacy/export.html", {"data": personal_data_export(request.user)})
+    data = personal_data_export(request.user)
+    return render(request, "privacy/export.html", {"data": data, **person_roles(request.user)})
 
 
 @login_required

@@ -13,8 +13,9 @@ from django.db.models import Count, DateTimeField, F, Max, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from accounts.selectors import invitation_states, not_registered
+from accounts.selectors import ever_invited, invitation_states, not_registered
 from mentorskap.encrypted_fields import encrypted_field_names
 from mentorskap.localtime import LOCAL_TZ, local_date
 
@@ -75,7 +76,8 @@ class PairFilterForm(forms.Form):
             ("", _("All pairs")),
             ("stalled", _("Stalled")),
             ("checkin", _("Check-in due")),
-            ("not_accepted", _("Invitation not accepted")),
+            ("not_accepted", _("Invited, has not accepted")),
+            ("not_invited", _("Never invited")),
         ],
     )
     focus = _ListedModelChoiceField(
@@ -119,6 +121,33 @@ def _choices(program: Program) -> tuple[list[int], list[int]]:
         Q(pk__in=sides.values("mentor_organisation")) | Q(pk__in=sides.values("mentee_organisation"))
     ).values_list("pk", flat=True)
     return list(focus), list(associations)
+
+
+def selection_words(form: PairFilterForm, page: Page) -> list[tuple[str, str]]:
+    """The filter, search, sort and page the list shows, as (label, value)
+    in words (no label for "all pairs"): on paper the form is gone (print.css), and a printed list
+    must say which pairs it is. As the page reads the form: an invalid
+    one shows all pairs."""
+    data = form.cleaned_data if form.is_valid() else {}
+    chosen: list[tuple[str, str]] = []
+    for name in ("status", "attention"):
+        if data.get(name):
+            choices = dict(form.fields[name].choices)
+            chosen.append((str(form.fields[name].label), str(choices.get(data[name], data[name]))))
+    for name in ("focus", "association"):
+        if data.get(name):
+            chosen.append((str(form.fields[name].label), str(data[name])))
+    if data.get("q"):
+        # Not a bare "Search": that msgid would be the admin's search button too.
+        chosen.append((str(pgettext_lazy("printed selection", "Search")), str(_("“%(text)s”") % {"text": data["q"]})))
+    if not chosen:
+        chosen.append(("", str(_("all pairs"))))
+    sorts = dict(form.fields["sort"].choices)
+    chosen.append((str(_("Sorted by")), str(sorts[data.get("sort") or "mentee"])))
+    if page.paginator.num_pages > 1:
+        words = _("%(number)s of %(pages)s") % {"number": page.number, "pages": page.paginator.num_pages}
+        chosen.append((str(_("Page")), str(words)))
+    return chosen
 
 
 def pairs_annotated(program: Program, *, now: datetime) -> QuerySet[Mentorship]:
@@ -166,15 +195,22 @@ def _filtered_by_rules(
     pairs: QuerySet[Mentorship], program: Program, data: dict[str, Any], *, today: date
 ) -> QuerySet[Mentorship]:
     """What needs the meetings and check-ins (stalled, check-in due) or the
-    people (invitation not accepted)."""
+    people (invited and not accepted, never invited)."""
     attention = data.get("attention")
     if attention == "stalled":
         pairs = pairs.filter(stalled_filter(program, today=today))
     elif attention == "checkin":
         pairs = pairs.filter(checkin_due_filter(program, today=today))
-    elif attention == "not_accepted":
-        pairs = pairs.filter(not_registered("mentee__") | not_registered("mentor__"))
+    elif attention in ("not_accepted", "not_invited"):
+        pairs = pairs.filter(_waiting("mentee", attention) | _waiting("mentor", attention))
     return pairs
+
+
+def _waiting(role: str, attention: str) -> Q:
+    """The pairs whose `role` has not come in: invited (a link open or
+    expired) or never invited, as the program page's two figures count them."""
+    invited = Q(ever_invited(role))
+    return not_registered(f"{role}__") & (invited if attention == "not_accepted" else ~invited)
 
 
 def _needs_the_meetings(data: dict[str, Any]) -> bool:
@@ -288,6 +324,14 @@ def _program_counts(program: Program, *, now: datetime) -> dict[str, Any]:
     )
     annotated = pairs_annotated(program, now=now)
     people = program.mentorships.values_list("mentee", "mentor")
+    # Who has not come in, told apart: an invited person has a link to answer
+    # (or an expired one), one never invited has not heard from us at all.
+    waiting = (
+        get_user_model()
+        .objects.filter(Q(pk__in=people.values("mentee")) | Q(pk__in=people.values("mentor")))
+        .filter(not_registered())
+        .aggregate(invited=Count("pk", filter=Q(ever_invited())), never=Count("pk", filter=~Q(ever_invited())))
+    )
     return {
         "by_status": by_status,
         "pairs": sum(by_status.values()),
@@ -300,10 +344,8 @@ def _program_counts(program: Program, *, now: datetime) -> dict[str, Any]:
         .count(),
         "stalled": annotated.filter(stalled_filter(program, today=today)).count(),
         "checkin_due": annotated.filter(checkin_due_filter(program, today=today)).count(),
-        "not_accepted": get_user_model()
-        .objects.filter(Q(pk__in=people.values("mentee")) | Q(pk__in=people.values("mentor")))
-        .filter(not_registered())
-        .count(),
+        "not_accepted": waiting["invited"],
+        "not_invited": waiting["never"],
     }
 
 

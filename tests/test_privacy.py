@@ -298,3 +298,47 @@ def test_every_role_gets_its_own_data_and_no_one_else_s(request, client_for, rol
     assert bool(data["pairs"]) == in_pair
     page = client_for(person).get(reverse("my_data_page")).content.decode()
     assert ("Maja vill leda styrelsen." in page) == in_pair  # the pair's agreement, only for its people
+
+
+def test_a_coordinators_data_is_what_is_stored_about_them_as_coordinator(client_for, journal, coordinator, program):
+    """Mina data spoke to a coordinator, in no pair, of "the notes of your
+    pairs": it now says what is kept about them as coordinator, and the
+    export holds the check-ins they recorded (their own notes)."""
+    data = personal_data_export(coordinator)
+    assert data["pairs"] == [] and data["account"]["programs_coordinated"] == [program.name]
+    recorded = data["checkins_recorded"]
+    assert [(c["program"], c["note"], c["with_whom"]) for c in recorded] == [
+        (program.name, "Maja Mentee mår bra", "both")
+    ]
+
+    client = client_for(coordinator)
+    intro = client.get(reverse("my_data")).content.decode()
+    assert "Ladda ner allt Mentorskap sparar om dig som samordnare" in intro
+    assert "Du är inte mentee eller mentor i något par." in intro
+    assert "Era anteckningar" not in intro
+    page = client.get(reverse("my_data_page")).content.decode()
+    assert "Som samordnare" in page and "Program du samordnar" in page and program.name in page
+    assert "Avstämningar du har skrivit in" in page and "Maja Mentee mår bra" in page
+    assert "Du är inte mentee eller mentor i något par." in page
+
+
+def test_a_mentees_data_reads_as_before(client_for, journal, mentee):
+    data = personal_data_export(mentee)
+    assert "checkins_recorded" not in data  # they recorded none: the export is as it was
+    intro = client_for(mentee).get(reverse("my_data")).content.decode()
+    assert "Era anteckningar" in intro and "samordnare" not in intro
+    page = client_for(mentee).get(reverse("my_data_page")).content.decode()
+    assert "Som samordnare" not in page and "Du är inte mentee" not in page
+
+
+def test_a_coordinator_who_is_also_a_mentor_is_told_both(client_for, journal, coordinator, program):
+    MentorshipFactory(program=program, mentor=coordinator)
+    intro = client_for(coordinator).get(reverse("my_data")).content.decode()
+    assert "Era anteckningar" in intro and "det som sparas om dig som samordnare" in intro
+    assert "Du är inte mentee" not in intro
+
+
+def test_someone_in_no_pair_and_no_program_is_told_what_there_is(client_for, outsider):
+    intro = client_for(outsider).get(reverse("my_data")).content.decode()
+    assert "ditt konto och e-post som skickats till dig. Du är inte mentee eller mentor i något par." in intro
+    assert "samordnare" not in intro and "Era anteckningar" not in intro

@@ -6,6 +6,7 @@ text anywhere, and query counts that do not grow from 10 to 500 pairs."""
 import csv
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
@@ -20,7 +21,14 @@ from programs.models import CheckIn, Mentorship, MentorshipStatus, ProgramKind
 from programs.selectors import stall_reason, stalled_filter, with_meeting_dates
 from sessions.models import Agreement, Meeting, MeetingStatus
 
-from .factories import AgreementFactory, MeetingFactory, MentorshipFactory, OrganisationFactory
+from .factories import (
+    AgreementFactory,
+    InvitationFactory,
+    MeetingFactory,
+    MentorshipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 from .helpers.program_pairs import DAY, SECRET, many_pairs, page_url
 
 pytestmark = pytest.mark.django_db
@@ -84,10 +92,46 @@ def test_the_figures_count_what_the_program_holds(client_for, coordinator, progr
     assert counts["confirmed"] == 1
     assert counts["held"] == 6  # meeting 1 of each
     assert counts["booked_ahead"] == 6
-    assert counts["not_accepted"] == 12  # nobody has a password or has logged in
+    # Nobody has a password or has logged in, and no one was sent a link (bulk rows).
+    assert counts["not_accepted"] == 0 and counts["not_invited"] == 12
     html = response.content.decode()
     assert SECRET not in html
     assert "Möten per månad" in html and "<svg" in html and '<table class="visually-hidden">' in html
+
+
+def test_those_invited_and_those_never_invited_are_counted_apart_and_their_filters_agree(
+    client_for, coordinator, program
+):
+    """One figure said "not accepted their invitation" and counted people
+    never sent one too: each is now a figure of its own, named for what it
+    counts, and its link finds the pairs of exactly those people."""
+    now = timezone.now()
+    waiting, expired, never = (
+        UserFactory(password=None, name=name) for name in ("Ida Inbjuden", "Eva Utgången", "Nils Ny")
+    )
+    InvitationFactory(user=waiting)
+    InvitationFactory(user=expired, expires_at=now - DAY)
+    InvitationFactory(user=coordinator, used_at=now)  # came in by a link: neither figure
+    in_pair = {
+        person.pk: MentorshipFactory(program=program, mentee=person, mentor=UserFactory(last_login=now))
+        for person in (waiting, expired, never)
+    }
+    MentorshipFactory(program=program, mentee=UserFactory(last_login=now), mentor=UserFactory(last_login=now))
+    client = client_for(coordinator)
+    response = client.get(page_url(program))
+    counts = response.context["counts"]
+    assert (counts["not_accepted"], counts["not_invited"]) == (2, 1)
+    figures = response.content.decode()
+    assert "personer som har bjudits in men inte tackat ja ännu" in figures
+    assert "personer som aldrig har fått någon inbjudan" in figures
+
+    def found(attention):
+        return {pair.pk for pair in client.get(page_url(program, attention=attention)).context["pairs"]}
+
+    assert found("not_accepted") == {in_pair[waiting.pk].pk, in_pair[expired.pk].pk}
+    assert found("not_invited") == {in_pair[never.pk].pk}
+    # Each figure's number is what its link lists.
+    assert len(found("not_accepted")) == counts["not_accepted"]
 
 
 def test_the_sql_stall_rule_agrees_with_the_pairs_own(program, coordinator):
@@ -177,7 +221,8 @@ def test_filters_search_sort_and_pages_live_in_the_url(client_for, coordinator, 
     assert [p.pk for p in client.get(page_url(program, status="ended")).context["pairs"]] == [pairs[5].pk]
     by_org = client.get(page_url(program, association=area_org.pk)).context["pairs"]
     assert [p.pk for p in by_org] == [pairs[5].pk]
-    assert client.get(page_url(program, attention="not_accepted")).context["page"].paginator.count == 10
+    assert client.get(page_url(program, attention="not_invited")).context["page"].paginator.count == 10
+    assert client.get(page_url(program, attention="not_accepted")).context["page"].paginator.count == 0
     newest = client.get(page_url(program, sort="-last_meeting")).context["pairs"]
     oldest = client.get(page_url(program, sort="last_meeting")).context["pairs"]
     assert newest[0].last_at >= newest[-1].last_at and oldest[0].last_at <= oldest[-1].last_at
@@ -185,6 +230,33 @@ def test_filters_search_sort_and_pages_live_in_the_url(client_for, coordinator, 
     html = client.get(page_url(program, status="active")).content.decode()
     assert "status=active&amp;page=2" in html
     assert "par.csv?status=active" in html
+
+
+def test_the_printed_list_says_which_pairs_it_shows(client_for, coordinator, program, monkeypatch):
+    """On paper the filter form is hidden (print.css): a line for print
+    only says the filter, the search, the order and the page in words."""
+    monkeypatch.setattr("programs.overview.PAGE_SIZE", 2)
+    pairs = many_pairs(program, 5)
+    for pair in pairs:
+        pair.mentee.name = f"Erik {pair.pk}"
+        pair.mentee.save()
+    client = client_for(coordinator)
+
+    def selection(**params):
+        html = client.get(page_url(program, **params)).content.decode()
+        line = re.search(r'<p class="d-none d-print-block" id="pairs-selection">(.*?)</p>', html, re.S)
+        assert line, "no line for print says which pairs the list shows"
+        return " ".join(line.group(1).split())
+
+    assert selection(status="active", q="erik", sort="quiet", page=2) == (
+        "Urval: Status: Aktiv · Sökning: ”erik” · Sorterat efter: Längst utan aktivitet · Sida: 2 av 3"
+    )
+    assert selection() == "Urval: alla par · Sorterat efter: Mentee · Sida: 1 av 3"
+    assert selection(attention="not_invited", q="<b>x</b>") == (
+        "Urval: Behöver uppmärksamhet: Aldrig inbjuden · Sökning: ”&lt;b&gt;x&lt;/b&gt;” · Sorterat efter: Mentee"
+    )
+    # What the page cannot use, it does not claim: an invalid filter shows all pairs.
+    assert selection(status="nonsense").startswith("Urval: alla par")
 
 
 def test_sorting_by_meetings_puts_pairs_without_one_where_a_coordinator_looks_for_them(

@@ -70,6 +70,11 @@ class MentorshipAdmin(
     change_list_template = "admin/programs/mentorship/change_list.html"
     change_form_template = "admin/programs/mentorship/change_form.html"
     actions = ["resend_invitations", "end_selected_pairs", "set_end_date_of_selected_pairs"]
+
+    class Media:
+        # All columns within a 1280 px window (see the file).
+        css = {"all": ["css/admin_pairs.css"]}
+
     fieldsets = [
         (_("Mentor"), {"fields": ["mentor_email", "mentor_name", "mentor_organisation"]}),
         (_("Mentee"), {"fields": ["mentee_email", "mentee_name", "mentee_organisation"]}),
@@ -150,7 +155,9 @@ class MentorshipAdmin(
             kwargs["queryset"] = Program.objects.filter(id__in=coordinated_program_ids(request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @admin.display(description=_("agreement confirmed"), boolean=True)
+    # One short word for the header: "agreement confirmed" took two long
+    # ones, the widest of the list's headers.
+    @admin.display(description=_("agreed"), boolean=True)
     def agreement_confirmed(self, obj):
         return bool(obj._agreement_confirmed)
 
@@ -166,7 +173,8 @@ class MentorshipAdmin(
     @admin.display(description=_("e-mail bounced"))
     def mail_bounced(self, obj):
         bounced = self._bounces(obj)
-        return "; ".join(_("%(address)s: %(answer)s") % bounce_words(a, b) for a, b in bounced) or "–"
+        words = "; ".join(_("%(address)s: %(answer)s") % bounce_words(a, b) for a, b in bounced)
+        return words or self.get_empty_value_display()
 
     def save_model(self, request, obj, form, change):
         joined, left = [], []  # a new pair's two people, or one put in place of another

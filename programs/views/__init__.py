@@ -7,7 +7,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from ..overview import CHART_STEP, PairFilterForm, meetings_per_month, pairs_page, program_counts
+from ..overview import (
+    CHART_STEP,
+    PairFilterForm,
+    meetings_per_month,
+    pairs_page,
+    program_counts,
+    selection_words,
+)
 from ..overview_rows import table_rows
 from ..permissions import is_coordinator
 from ..selectors import programs_for_coordinator
@@ -52,6 +59,7 @@ def program_detail(request, pk):
             "months": months,
             "chart_width": len(months) * CHART_STEP + 10,
             "query": query.urlencode(),
+            "selection": selection_words(form, page),
             "filtered": any(value for key, value in request.GET.items() if key not in ("page", "sort")),
         },
     )

@@ -30,3 +30,18 @@ def test_a_mentee_reads_the_notice_and_their_data_and_asks_for_erasure(
         page.click("form[novalidate] button[type=submit]")
     axe_check(page)
     assert ErasureRequest.objects.filter(user=mentee).exists()
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_a_coordinator_reads_what_is_stored_about_them_as_coordinator(
+    live_server, new_page, coordinator, program, viewport
+):
+    page = new_page(viewport)
+    login(page, coordinator.email, PASSWORD)
+    page.goto("/mina-data/")
+    axe_check(page)
+    assert "som samordnare" in page.locator("main").inner_text()
+    page.goto("/mina-data/sida/")
+    axe_check(page)
+    text = page.locator("main").inner_text()
+    assert "Program du samordnar" in text and program.name in text

@@ -115,3 +115,44 @@ def test_the_report_with_a_long_name_does_not_widen_the_page_on_a_phone(live_ser
     axe_check(page)
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the report scrolls sideways by {overflow}px on a phone"
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_the_printed_list_says_its_filter_in_words(live_server, new_page, coordinator, program, pairs, viewport):
+    """On paper the filter form is gone: the page printed says which pairs it
+    lists, and only on paper (the form says it on screen)."""
+    page = new_page(viewport)
+    login(page, coordinator.email, PASSWORD)
+    page.goto(f"/program/{program.pk}/?status=ended&q=erik")
+    selection = page.locator("#pairs-selection")
+    assert not selection.is_visible()
+    page.emulate_media(media="print")
+    assert selection.is_visible() and not page.locator("form[role=search]").is_visible()
+    assert " ".join(selection.inner_text().split()) == (
+        "Urval: Status: Avslutad · Sökning: ”erik” · Sorterat efter: Mentee"
+    )
+    assert page.locator("#program-pairs tbody tr").count() == 1
+    axe_check(page)
+
+
+# Where each of the period's fields and labels begins, and the form's width on the page.
+PERIOD = """() => ['#id_starts', '#id_ends', 'label[for=id_starts]', 'label[for=id_ends]'].map(
+  selector => document.querySelector(selector).getBoundingClientRect().top)"""
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_the_reports_from_and_to_stand_in_line_with_a_message_under_one(
+    live_server, new_page, coordinator, program, viewport
+):
+    """Från was set lower than Till when Till had a message under it (the
+    row was aligned at the bottom): the two begin at the same height."""
+    page = new_page(viewport)
+    login(page, coordinator.email, PASSWORD)
+    for query in ("", "?starts=2026-03-01&ends=2026-02-01"):
+        page.goto(f"/program/{program.pk}/aterrapport/{query}")
+        starts, ends, starts_label, ends_label = page.evaluate(PERIOD)
+        assert abs(starts - ends) < 1 and abs(starts_label - ends_label) < 1, (query, starts, ends)
+        axe_check(page)
+    assert "Perioden måste sluta samma dag som den börjar eller senare." in page.content()
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
