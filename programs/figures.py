@@ -26,6 +26,8 @@ from django.db import transaction
 from django.db.models import Model, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from accounts.models import Invitation
+
 from .models import CheckIn, Mentorship, Program
 
 # How long a figure is kept at most: how far behind the clock it may be.
@@ -138,7 +140,17 @@ def _person_changed(sender: Any, instance: Any, created: bool = False, **kwargs:
     """A person who logs in or sets a password has accepted their invitation."""
     if created:
         return
-    pairs = Mentorship.objects.filter(Q(mentee=instance) | Q(mentor=instance))
+    _persons_programs_changed(instance.pk)
+
+
+def _invitation_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A first invitation moves a person from "never invited" to "invited".
+    One invitation stands for all of the person's pairs, not only its own."""
+    _persons_programs_changed(instance.user_id)
+
+
+def _persons_programs_changed(person_id: Any) -> None:
+    pairs = Mentorship.objects.filter(Q(mentee_id=person_id) | Q(mentor_id=person_id))
     program_figures_changed(pairs.values_list("program_id", flat=True).distinct())
 
 
@@ -149,4 +161,6 @@ def figures_connect() -> None:
     m2m_changed.connect(_pair_changed, sender=Mentorship.focus_areas.through, dispatch_uid="figures:focus")
     post_save.connect(_program_changed, sender=Program, dispatch_uid="figures:program")
     post_save.connect(_person_changed, sender=get_user_model(), dispatch_uid="figures:person")
+    post_save.connect(_invitation_changed, sender=Invitation, dispatch_uid="figures:invitation")
+    post_delete.connect(_invitation_changed, sender=Invitation, dispatch_uid="figures-delete:invitation")
     figures_watch(CheckIn, "mentorship_id")

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.services import invitation_create
 from programs.figures import FIGURES_SECONDS, _version_key
 from programs.models import CheckInChannel, CheckInWith, EndReason, MentorshipStatus
 from programs.overview import meetings_per_month, program_counts
@@ -166,6 +167,19 @@ def test_a_person_who_logs_in_has_accepted(client, program, coordinator, pair):
     person.last_login = timezone.now()
     person.save()
     assert figures(program, coordinator, now) == truth(program, coordinator, now)
+
+
+def test_a_first_invitation_moves_a_person_out_of_never_invited(program, other_program, coordinator):
+    """One invitation stands for all of the person's pairs: a program where
+    the person is in a pair without that invitation's link changes too."""
+    person = get_user_model().objects.create_user(email="aldrig@example.org", password=None)
+    here = MentorshipFactory(program=program, mentee=person)
+    MentorshipFactory(program=other_program, mentee=person)
+    other_program.coordinators.add(coordinator)
+    now = timezone.now()
+    before = figures(other_program, coordinator, now)
+    changes(program, coordinator, lambda: invitation_create(user=person, mentorship=here))
+    assert figures(other_program, coordinator, now) == truth(other_program, coordinator, now) != before
 
 
 def test_time_passing_makes_a_booked_meeting_held_without_a_write(program, coordinator, pair):
