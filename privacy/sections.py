@@ -26,6 +26,7 @@ from audit.models import AuditEntry
 from audit.services import trail_forget_person
 from outbox.models import MailStatus, NotificationPreferences, OutgoingMail
 from programs.models import BackgroundCheck, CheckIn, Mentorship, PairImportUpload
+from programs.permissions import can_read_checkin_notes
 from sessions.models import AgreementVersion, Comment
 from surveys.models import Answer
 from surveys.models import Invitation as SurveyInvitation
@@ -283,9 +284,10 @@ def _pairs_export(user: Any) -> list[dict[str, Any]]:
 
 
 def _checkins_recorded_export(user: Any) -> list[dict[str, Any]] | None:
-    """The check-ins the person recorded as coordinator, with their notes:
-    their own words, in pairs they are not in. None for one who recorded
-    none, so a mentee's or mentor's export is as it was."""
+    """The check-ins the person recorded as coordinator, with their notes
+    where they coordinate the program still: their own words, but about a
+    pair they are not in. None for one who recorded none, so a mentee's or
+    mentor's export is as it was."""
     recorded = CheckIn.objects.filter(recorded_by=user).select_related("mentorship__program").order_by("held_on", "pk")
     rows = [
         {
@@ -293,7 +295,7 @@ def _checkins_recorded_export(user: Any) -> list[dict[str, Any]] | None:
             "held_on": c.held_on,
             "with_whom": c.with_whom,
             "channel": c.channel,
-            "note": c.note,
+            "note": c.note if can_read_checkin_notes(user, c.mentorship.program_id) else None,
         }
         for c in recorded
     ]

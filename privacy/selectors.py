@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from programs.models import CheckIn, Mentorship
-from programs.permissions import is_coordinator
+from programs.permissions import coordinated_program_ids
 
 from .sections import SECTIONS
 
@@ -26,8 +26,8 @@ def personal_data_export(user: Any) -> dict[str, Any]:
 def person_roles(user: Any) -> dict[str, bool]:
     """What "Mina data" speaks to the person as: a party of a pair
     (`in_pairs`), a coordinator (`coordinates`: of a program now, or one who
-    recorded check-ins before), both or neither."""
+    recorded check-ins before; a superuser as such is neither), both or neither."""
     return {
         "in_pairs": Mentorship.objects.filter(Q(mentor=user) | Q(mentee=user)).exists(),
-        "coordinates": is_coordinator(user) or CheckIn.objects.filter(recorded_by=user).exists(),
+        "coordinates": bool(coordinated_program_ids(user)) or CheckIn.objects.filter(recorded_by=user).exists(),
     }

@@ -34,6 +34,13 @@ def coordinated_program_ids(user):
     return cached
 
 
+def can_read_checkin_notes(user, program_id):
+    """A check-in's note is for the program's coordinators now: one who has
+    left the program reads the check-ins they recorded there (date, with
+    whom, how) but no longer the note, which is about the pair."""
+    return coordinates(user, program_id)
+
+
 def is_coordinator(user):
     return user.is_authenticated and user.is_active and (user.is_superuser or bool(coordinated_program_ids(user)))
 

@@ -322,6 +322,25 @@ def test_a_coordinators_data_is_what_is_stored_about_them_as_coordinator(client_
     assert "Du är inte mentee eller mentor i något par." in page
 
 
+def test_a_coordinator_who_left_the_program_keeps_the_check_ins_but_not_their_notes(
+    client_for, journal, coordinator, program
+):
+    """The note is about the pair, for the program's coordinators: one who has
+    left the program gets 404 on its pairs, and Mina data no longer shows it
+    either. When and how they checked in is still theirs."""
+    program.coordinators.remove(coordinator)
+    recorded = personal_data_export(coordinator)["checkins_recorded"]
+    assert [(c["program"], c["note"], c["with_whom"]) for c in recorded] == [(program.name, None, "both")]
+    page = client_for(coordinator).get(reverse("my_data_page")).content.decode()
+    assert "Maja Mentee mår bra" not in page
+    assert "anteckningen finns kvar för programmets samordnare" in page and "Som samordnare" in page
+
+
+def test_a_superuser_in_no_program_is_not_spoken_to_as_coordinator(client_for, superuser):
+    page = client_for(superuser).get(reverse("my_data_page")).content.decode()
+    assert "Som samordnare" not in page
+
+
 def test_a_mentees_data_reads_as_before(client_for, journal, mentee):
     data = personal_data_export(mentee)
     assert "checkins_recorded" not in data  # they recorded none: the export is as it was
