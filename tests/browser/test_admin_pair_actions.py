@@ -63,7 +63,8 @@ def test_a_coordinator_ends_pairs_and_then_gives_others_an_end_date(new_page, co
     summary = page.locator("#pair-action-errors")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Välj varför paren avslutas.")
-    expect(summary).to_contain_text("Kryssa i rutan för att bekräfta att de markerade paren ska avslutas i dag.")
+    box = "Kryssa i rutan för att bekräfta att de markerade paren ska avslutas i dag."
+    expect(summary.get_by_role("link", name=box, exact=True)).to_be_visible()
     axe_check(page)
     summary.get_by_role("link", name="Skäl till avslut: Välj varför paren avslutas.").click()
     expect(page.get_by_label("Målen är nådda")).to_be_focused()
