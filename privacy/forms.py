@@ -10,7 +10,9 @@ class ErasureRequestForm(forms.Form):
         error_messages={"required": _("Tick the box to confirm that you want your data erased.")},
     )
     message = forms.CharField(
-        label=_("Message to the coordinators (optional)"),
+        # Read with the request in the admin, by the superuser who carries it
+        # out; the coordinators' e-mail does not carry it.
+        label=_("A message with your request (optional)"),
         required=False,
         max_length=ErasureRequest._meta.get_field("message").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -53,8 +53,14 @@ def my_data_page(request):
 @require_http_methods(["GET", "POST"])
 def erasure_request_view(request):
     form = ErasureRequestForm(request.POST or None)
+    roles = person_roles(request.user)
     if request.method == "POST" and form.is_valid():
         erasure_request(user=request.user, message=form.cleaned_data["message"])
-        messages.success(request, _("Your request has been sent. A coordinator will get back to you."))
+        # The coordinators told are those of the person's pairs (erasure_request):
+        # someone in no pair is answered by a superuser alone.
+        if roles["in_pairs"]:
+            messages.success(request, _("Your request has been sent. A coordinator will get back to you."))
+        else:
+            messages.success(request, _("Your request has been sent. A superuser will get back to you."))
         return redirect("my_data")
-    return render(request, "privacy/erasure_request.html", {"form": form})
+    return render(request, "privacy/erasure_request.html", {"form": form, **roles})

@@ -145,7 +145,7 @@ def test_the_message_in_swedish(client_for, coordinator, pairs):
     with translation.override("sv"):
         response = answer(client, END, pairs, **GOOD_END)
         assert said(response) == [
-            "3 par avslutades, 1 var redan avslutat. Mentee och mentor i vart och ett har fått ett mejl om det."
+            "3 par avslutades, 1 var redan avslutat. Mentee och mentor i varje par har fått ett mejl om det."
         ]
 
 
@@ -167,8 +167,8 @@ def test_a_pair_ended_meanwhile_is_counted_as_ended_already(client_for, coordina
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"note": "Hej", "confirm": "on"}, "reason", "This field is required."),
-        ({"reason": "", "confirm": "on"}, "reason", "This field is required."),
+        ({"note": "Hej", "confirm": "on"}, "reason", "Choose why the pairs end."),
+        ({"reason": "", "confirm": "on"}, "reason", "Choose why the pairs end."),
         ({"reason": "gone", "confirm": "on"}, "reason", "Select a valid choice."),
         ({"reason": "other", "note": "x" * 301, "confirm": "on"}, "note", "at most 300 characters"),
         (
@@ -238,12 +238,12 @@ def test_only_ended_pairs_get_no_page(client_for, coordinator, pairs):
 @pytest.mark.parametrize(
     ("ends_on", "message"),
     [
-        ("", "This field is required."),
+        ("", "Choose the new end date."),
         ("2026-13-45", "Enter a valid date."),
         ("i morgon", "Enter a valid date."),
-        ("yesterday", "The end date has passed: change it to keep the pair going, or end the pair."),
+        ("yesterday", "has passed. Choose today or a later date; to end the pairs today, use “End the selected"),
         ("far", "Choose an end date no later than"),
-        ("year 1", "The end date has passed"),
+        ("year 1", "has passed. Choose today or a later date"),
         ("year 9999", "Choose an end date no later than"),
     ],
 )

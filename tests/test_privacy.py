@@ -361,3 +361,41 @@ def test_someone_in_no_pair_and_no_program_is_told_what_there_is(client_for, out
     intro = client_for(outsider).get(reverse("my_data")).content.decode()
     assert "ditt konto och e-post som skickats till dig. Du är inte mentee eller mentor i något par." in intro
     assert "samordnare" not in intro and "Era anteckningar" not in intro
+
+
+# The erasure request page says what the erasure does for who the person is:
+# a pair's party, a coordinator, both or neither (privacy.sections).
+PAIR_WORDS = "I dina par raderas det du skrivit."
+COORDINATOR_WORDS = "anteckningarna i de avstämningar du har skrivit in raderas"
+NOT_IN_PAIR = "Du är inte mentee eller mentor i något par"
+
+
+def test_the_erasure_page_speaks_to_a_pair_member_of_their_pair(client_for, journal, mentee):
+    page = client_for(mentee).get(reverse("erasure_request")).content.decode()
+    assert PAIR_WORDS in page and "Den andra partens egna anteckningar" in page
+    assert COORDINATOR_WORDS not in page and NOT_IN_PAIR not in page
+
+
+def test_the_erasure_page_speaks_to_a_coordinator_of_their_check_ins(client_for, journal, coordinator):
+    """A coordinator in no pair was told that "the other party's own notes
+    stay": what goes is their check-ins' notes and their programs."""
+    page = client_for(coordinator).get(reverse("erasure_request")).content.decode()
+    assert COORDINATOR_WORDS in page and "paren i dina program och deras anteckningar finns kvar" in page
+    assert PAIR_WORDS not in page and "Den andra partens" not in page
+    response = client_for(coordinator).post(reverse("erasure_request"), {"confirm": "on"}, follow=True)
+    assert "En superanvändare hör av sig till dig." in response.content.decode()
+    # What the page says is what the erasure does.
+    personal_data_erase(user=coordinator)
+    assert CheckIn.objects.get().note == ERASED_TEXT and not coordinator.coordinated_programs.exists()
+
+
+def test_the_erasure_page_speaks_to_a_coordinator_who_is_a_mentor_of_both(client_for, journal, coordinator, program):
+    MentorshipFactory(program=program, mentor=coordinator)
+    page = client_for(coordinator).get(reverse("erasure_request")).content.decode()
+    assert PAIR_WORDS in page and COORDINATOR_WORDS in page and NOT_IN_PAIR not in page
+
+
+def test_the_erasure_page_speaks_to_someone_in_no_pair_and_no_program(client_for, outsider):
+    page = client_for(outsider).get(reverse("erasure_request")).content.decode()
+    assert "så det finns inga anteckningar av dig att radera" in page
+    assert PAIR_WORDS not in page and COORDINATOR_WORDS not in page and "samordnar" not in page

@@ -33,6 +33,8 @@ MOST_PAIRS_AT_ONCE = 500
 END_DATE_YEARS_AHEAD = 5
 # Posted by the page that asks, with its form: the list's own post has no such field.
 APPLY = "apply"
+# The action's name in the list's menu, which the end date's page points to.
+END_ACTION = _("End the selected pairs")
 
 
 class PairsEndForm(EndForm):
@@ -45,6 +47,14 @@ class PairsEndForm(EndForm):
             "I understand that the selected pairs end today and that both in each pair are told by e-mail."
         )
         confirm.error_messages["required"] = _("Tick the box to confirm that the selected pairs are to end today.")
+        # Django's "This field is required." named neither the field nor what to do.
+        self.fields["reason"].error_messages["required"] = _("Choose why the pairs end.")
+
+
+def open_count(pairs):
+    """How many of the selected pairs the action changes: said on its button,
+    so that pairs ended already, listed beside them, are not counted in."""
+    return sum(pair.status not in CLOSED_STATUSES for pair in pairs)
 
 
 def last_end_date(today):
@@ -56,14 +66,19 @@ class PairsEndDateForm(forms.Form):
         label=_("New end date"),
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The pairs end by themselves on this date, as with an end date set on the pair."),
+        error_messages={"required": _("Choose the new end date.")},
     )
 
     def clean_ends_on(self):
         ends_on = self.cleaned_data["ends_on"]
         today = timezone.localdate()
-        passed = open_pair_end_date_passed(ends_on, today=today)
-        if passed:
-            raise forms.ValidationError(passed)
+        # The rule is the pair form's; its words ("keep the pair going, or
+        # end the pair") are for one pair's page, not for a date chosen here.
+        if open_pair_end_date_passed(ends_on, today=today):
+            raise forms.ValidationError(
+                _("%(date)s has passed. Choose today or a later date; to end the pairs today, use “%(action)s”.")
+                % {"date": date_format(ends_on), "action": END_ACTION}
+            )
         if ends_on > last_end_date(today):
             raise forms.ValidationError(
                 _("Choose an end date no later than %(date)s.") % {"date": date_format(last_end_date(today))}
@@ -77,7 +92,7 @@ class PairActionsAdminMixin:
     filtered by the posted ids), on the list's post and on the page's: ids
     of pairs outside it, posted by hand, select nothing."""
 
-    @admin.action(description=_("End the selected pairs"), permissions=["change"])
+    @admin.action(description=END_ACTION, permissions=["change"])
     def end_selected_pairs(self, request, queryset):
         pairs = self._selected_pairs(request, queryset)
         if pairs is None:
@@ -107,7 +122,8 @@ class PairActionsAdminMixin:
                 "its mentee and mentor are told by e-mail and its journal becomes read-only. "
                 "Pairs that have ended already are left as they are."
             ),
-            submit=gettext("End the pairs"),
+            submit=ngettext("End %(count)d pair", "End %(count)d pairs", open_count(pairs))
+            % {"count": open_count(pairs)},
         )
 
     @admin.action(description=_("Change the end date of the selected pairs"), permissions=["change"])
@@ -141,7 +157,10 @@ class PairActionsAdminMixin:
                 "The open pairs below get the end date you choose; on that date they end by themselves. "
                 "Pairs that have ended keep the date they ended on."
             ),
-            submit=gettext("Change the end date"),
+            submit=ngettext(
+                "Change the end date of %(count)d pair", "Change the end date of %(count)d pairs", open_count(pairs)
+            )
+            % {"count": open_count(pairs)},
         )
 
     def _selected_pairs(self, request, queryset):

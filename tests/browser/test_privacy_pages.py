@@ -45,3 +45,6 @@ def test_a_coordinator_reads_what_is_stored_about_them_as_coordinator(
     axe_check(page)
     text = page.locator("main").inner_text()
     assert "Program du samordnar" in text and program.name in text
+    page.goto("/mina-data/radera/")
+    axe_check(page)
+    assert "Som samordnare lämnar du de program du samordnar" in page.locator("main").inner_text()
