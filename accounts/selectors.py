@@ -12,7 +12,7 @@ from .models import Invitation, User
 class InvitationState(models.TextChoices):
     """Where a person stands, as a coordinator sees it on a pair."""
 
-    INVITED = "invited", _("Invited, has not answered")
+    INVITED = "invited", _("Invited, has not accepted")
     EXPIRED = "expired", _("Invitation link expired")
     NOT_INVITED = "not_invited", _("Not invited")
     REGISTERED = "registered", _("Has chosen a password, not logged in yet")

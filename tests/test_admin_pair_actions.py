@@ -114,6 +114,7 @@ def test_the_end_page_lists_the_pairs_and_asks_for_a_reason_and_a_tick(client_fo
     # The coordinator's reasons, "discontinued" among them, none chosen for them.
     assert list(form.fields["reason"].choices) == list(EndReason.choices) and not form.is_bound
     assert 'name="confirm"' in html and 'name="apply"' in html
+    assert "Each pair reads this in the e-mail" in html  # not the one pair's wording
     assert snapshot(pairs) == before and not end_mail().exists()
 
 
@@ -145,7 +146,8 @@ def test_the_message_in_swedish(client_for, coordinator, pairs):
     with translation.override("sv"):
         response = answer(client, END, pairs, **GOOD_END)
         assert said(response) == [
-            "3 par avslutades, 1 var redan avslutat. Mentee och mentor i varje par har fått ett mejl om det."
+            "3 par avslutades, 1 var redan avslutat eller makulerat. "
+            "Mentee och mentor i varje par har fått ett mejl om det."
         ]
 
 
@@ -213,6 +215,8 @@ def test_the_end_date_page_lists_the_pairs_and_asks_for_a_date(client_for, coord
     assert all(str(pair) in html for pair in pairs)
     assert 'name="ends_on"' in html and 'type="date"' in html
     assert html.count("(left as it is)") == 1
+    # The hourly scan ends a pair the day after its end date, and the page says so.
+    assert "as their last day; the day after, they end by themselves" in html
 
 
 def test_the_end_date_is_set_on_the_open_pairs(client_for, coordinator, pairs):

@@ -27,7 +27,7 @@ from .helpers.admin_forms import pair_edit_form, pair_form
 pytestmark = pytest.mark.django_db
 
 STATES_SV = {
-    InvitationState.INVITED: "Inbjuden, har inte svarat",
+    InvitationState.INVITED: "Inbjuden, har inte tackat ja",
     InvitationState.EXPIRED: "Inbjudningslänken har gått ut",
     InvitationState.LOGGED_IN: "Har loggat in",
     InvitationState.REGISTERED: "Har valt lösenord, inte loggat in än",

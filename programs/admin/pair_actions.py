@@ -49,6 +49,7 @@ class PairsEndForm(EndForm):
         confirm.error_messages["required"] = _("Tick the box to confirm that the selected pairs are to end today.")
         # Django's "This field is required." named neither the field nor what to do.
         self.fields["reason"].error_messages["required"] = _("Choose why the pairs end.")
+        self.fields["note"].help_text = _("Each pair reads this in the e-mail that tells them.")
 
 
 def open_count(pairs):
@@ -65,7 +66,7 @@ class PairsEndDateForm(forms.Form):
     ends_on = forms.DateField(
         label=_("New end date"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("The pairs end by themselves on this date, as with an end date set on the pair."),
+        help_text=_("The pairs' last day: they end by themselves the day after, as with an end date set on the pair."),
         error_messages={"required": _("Choose the new end date.")},
     )
 
@@ -154,8 +155,8 @@ class PairActionsAdminMixin:
             action="set_end_date_of_selected_pairs",
             title=gettext("Change the end date of the selected pairs"),
             intro=gettext(
-                "The open pairs below get the end date you choose; on that date they end by themselves. "
-                "Pairs that have ended keep the date they ended on."
+                "The open pairs below get the end date you choose as their last day; "
+                "the day after, they end by themselves. Pairs that have ended keep the date they ended on."
             ),
             submit=ngettext(
                 "Change the end date of %(count)d pair", "Change the end date of %(count)d pairs", open_count(pairs)

@@ -73,7 +73,8 @@ def test_a_coordinator_ends_pairs_and_then_gives_others_an_end_date(new_page, co
     page.get_by_label("Jag förstår att de markerade paren avslutas i dag", exact=False).check()
     submit(page, "Avsluta 2 par")
     expect(page.locator(".messagelist")).to_contain_text(
-        "2 par avslutades, 1 var redan avslutat. Mentee och mentor i varje par har fått ett mejl om det."
+        "2 par avslutades, 1 var redan avslutat eller makulerat. "
+        "Mentee och mentor i varje par har fått ett mejl om det."
     )
     statuses = dict(Mentorship.objects.values_list("pk", "status"))
     assert [statuses[p.pk] for p in pairs] == [MentorshipStatus.ENDED] * 2 + [MentorshipStatus.ACTIVE] * 2

@@ -60,6 +60,6 @@ def test_a_coordinator_resends_an_invitation_from_the_pair_page(live_server, new
     page.get_by_role("button", name="Skicka inbjudan", exact=True).click()
     page.wait_for_url(f"**/admin/programs/mentorship/{pair.public_id}/change/")
     assert "ny.mentee@example.org" in page.locator(".messagelist").inner_text()
-    assert "Inbjuden, har inte svarat" in page.content()
+    assert "Inbjuden, har inte tackat ja" in page.content()
     expect(page.get_by_role("button", name="Skicka inbjudan igen", exact=True)).to_be_visible()
     assert Invitation.objects.filter(user=invited).count() == 1
