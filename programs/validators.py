@@ -1,6 +1,8 @@
 import re
+from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 # ASCII only: \d would also accept other scripts' digits, e.g. full-width ones.
@@ -38,4 +40,21 @@ def open_pair_end_date_passed(ends_on, *, today):
     "change the end date" action and its service all ask here."""
     if ends_on and ends_on < today:
         return _("The end date has passed: change it to keep the pair going, or end the pair.")
+    return None
+
+
+# An end date further ahead is a typing error (2062 for 2026): programs here
+# run for months, a pair for a year or two.
+END_DATE_YEARS_AHEAD = 5
+
+
+def last_end_date(today):
+    return date(today.year + END_DATE_YEARS_AHEAD, 12, 31)
+
+
+def end_date_too_far(ends_on, *, today):
+    """Why `ends_on` is too far ahead for a pair's end date, or None: the pair
+    form and the list's "change the end date" action both ask here."""
+    if ends_on and ends_on > last_end_date(today):
+        return _("Choose an end date no later than %(date)s.") % {"date": date_format(last_end_date(today))}
     return None

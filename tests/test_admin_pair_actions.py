@@ -17,6 +17,7 @@ from django.utils.html import escape
 
 from audit.models import AuditEntry
 from outbox.models import OutgoingMail
+from programs import validators
 from programs.admin import pair_actions
 from programs.mail_kinds import ProgramMail
 from programs.models import EndReason, Mentorship, MentorshipStatus
@@ -281,7 +282,7 @@ def test_a_date_before_a_pairs_start_changes_no_pair(client_for, coordinator, pa
 
 def test_the_last_day_allowed_and_today_are_taken(client_for, coordinator, mentorship):
     client = client_for(coordinator)
-    last = dt.date(today().year + pair_actions.END_DATE_YEARS_AHEAD, 12, 31)
+    last = dt.date(today().year + validators.END_DATE_YEARS_AHEAD, 12, 31)
     for day in (last, today()):
         assert answer(client, END_DATE, [mentorship], ends_on=day.isoformat()).status_code == 302
         mentorship.refresh_from_db()

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.mail_kinds import AccountMail
 from accounts.models import Invitation, User
@@ -267,6 +268,24 @@ def test_an_open_pair_cannot_be_saved_past_its_end_date(client_for, coordinator,
 
     ended = client.post(url, pair_edit_form(mentorship, status="ended", ends_on=yesterday))
     assert ended.status_code == 302
+
+
+def test_an_end_date_years_ahead_is_refused_as_the_list_action_refuses_it(client_for, coordinator, mentorship):
+    """2062 for 2026 is a slip of the keyboard, on the pair as on the list."""
+    url = reverse("admin:programs_mentorship_change", args=[mentorship.pk])
+    client = client_for(coordinator)
+    today = timezone.localdate()
+    last = dt.date(today.year + 5, 12, 31)
+
+    refused = client.post(url, pair_edit_form(mentorship, ends_on=(last + dt.timedelta(days=1)).isoformat()))
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors["ends_on"] == [
+        f"Choose an end date no later than {date_format(last)}."
+    ]
+    mentorship.refresh_from_db()
+    assert mentorship.ends_on != last + dt.timedelta(days=1)
+
+    assert client.post(url, pair_edit_form(mentorship, ends_on=last.isoformat())).status_code == 302
 
 
 def test_a_pair_moved_to_another_program_takes_only_areas_that_program_offers(client_for, superuser, mentorship):

@@ -3,8 +3,6 @@ end date. Each action asks on a page of its own first, as Django's "delete
 selected" does, and then goes through the services (programs.services), so
 every rule and every e-mail of changing one pair applies to each of them."""
 
-from datetime import date
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -18,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from ..forms import EndForm
 from ..models import Mentorship
 from ..services import CLOSED_STATUSES, EndDateRefused, EndRefused, mentorships_end, mentorships_set_end_date
-from ..validators import open_pair_end_date_passed
+from ..validators import end_date_too_far, open_pair_end_date_passed
 
 # The most pairs one action changes. The page that asks lists them and posts
 # each one's id back: 500 ids stay well under Django's 1,000 fields a form
@@ -28,9 +26,6 @@ from ..validators import open_pair_end_date_passed
 # (WEB_TIMEOUT). A list page shows 50; more come only from "select all",
 # which on a program of 10,000 pairs is more likely a slip than a plan.
 MOST_PAIRS_AT_ONCE = 500
-# An end date further ahead is a typing error (2062 for 2026): programs here
-# run for months, a pair for a year or two.
-END_DATE_YEARS_AHEAD = 5
 # Posted by the page that asks, with its form: the list's own post has no such field.
 APPLY = "apply"
 # The action's name in the list's menu, which the end date's page points to.
@@ -58,10 +53,6 @@ def open_count(pairs):
     return sum(pair.status not in CLOSED_STATUSES for pair in pairs)
 
 
-def last_end_date(today):
-    return date(today.year + END_DATE_YEARS_AHEAD, 12, 31)
-
-
 class PairsEndDateForm(forms.Form):
     ends_on = forms.DateField(
         label=_("New end date"),
@@ -80,10 +71,9 @@ class PairsEndDateForm(forms.Form):
                 _("%(date)s has passed. Choose today or a later date; to end the pairs today, use “%(action)s”.")
                 % {"date": date_format(ends_on), "action": END_ACTION}
             )
-        if ends_on > last_end_date(today):
-            raise forms.ValidationError(
-                _("Choose an end date no later than %(date)s.") % {"date": date_format(last_end_date(today))}
-            )
+        too_far = end_date_too_far(ends_on, today=today)
+        if too_far:
+            raise forms.ValidationError(too_far)
         return ends_on
 
 
