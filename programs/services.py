@@ -23,7 +23,7 @@ from .figures import figures_reset, program_figures_changed
 from .mail_kinds import ProgramMail
 from .models import BackgroundCheck, CheckIn, EndReason, FocusArea, Mentorship, MentorshipStatus, Organisation, Program
 from .selectors import journal_started_ids
-from .validators import open_pair_end_date_passed
+from .validators import end_date_after_program, open_pair_end_date_passed
 
 
 def person_get_or_create(*, email: str, name: str = "") -> tuple[User, bool]:
@@ -343,6 +343,7 @@ def mentorships_set_end_date(*, pairs: Iterable[Mentorship], ends_on: date) -> E
             )
             % {"count": len(later), "date": date_format(max(later))}
         )
+    _refuse_end_date_after_programs(open_pairs, ends_on)
     changing = [pair for pair in open_pairs if pair.ends_on != ends_on]
     if changing:
         Mentorship.objects.filter(pk__in=[pair.pk for pair in changing]).update(ends_on=ends_on)
@@ -357,6 +358,23 @@ def mentorships_set_end_date(*, pairs: Iterable[Mentorship], ends_on: date) -> E
         closed=len(locked) - len(open_pairs),
         deleted=len(ids) - len(locked),
     )
+
+
+def _refuse_end_date_after_programs(pairs: list[Mentorship], ends_on: date) -> None:
+    """As the pair form refuses it (validators.end_date_after_program), for
+    many pairs at once: named by how many and the first program end."""
+    sooner = [pair.program.ends_on for pair in pairs if end_date_after_program(ends_on, pair.program)]
+    if sooner:
+        raise EndDateRefused(
+            ngettext(
+                "The end date is after the program's end: %(count)d of the pairs is in a program that ends on "
+                "%(date)s.",
+                "The end date is after the program's end: %(count)d of the pairs are in programs that end sooner, "
+                "the first on %(date)s.",
+                len(sooner),
+            )
+            % {"count": len(sooner), "date": date_format(min(sooner))}
+        )
 
 
 def checkin_record(

@@ -58,3 +58,14 @@ def end_date_too_far(ends_on, *, today):
     if ends_on and ends_on > last_end_date(today):
         return _("Choose an end date no later than %(date)s.") % {"date": date_format(last_end_date(today))}
     return None
+
+
+def end_date_after_program(ends_on, program):
+    """Why `ends_on` cannot be the end date of a pair in `program`, or None:
+    the program's own end comes first (the hourly scan ends its pairs then),
+    so a later date on the pair would promise time it does not have."""
+    if ends_on and program is not None and program.ends_on and ends_on > program.ends_on:
+        return _("The program ends on %(date)s: a pair's end date cannot be later.") % {
+            "date": date_format(program.ends_on)
+        }
+    return None

@@ -20,7 +20,7 @@ from outbox.models import OutgoingMail
 from programs import validators
 from programs.admin import pair_actions
 from programs.mail_kinds import ProgramMail
-from programs.models import EndReason, Mentorship, MentorshipStatus
+from programs.models import EndReason, Mentorship, MentorshipStatus, Program
 from programs.services import mentorship_end, mentorships_end, mentorships_set_end_date
 
 from .factories import MentorshipFactory
@@ -278,6 +278,23 @@ def test_a_date_before_a_pairs_start_changes_no_pair(client_for, coordinator, pa
     errors = response.context["form"].errors["ends_on"]
     assert errors[0].startswith("The end date cannot be before the start date: 1 of the pairs starts on ")
     assert snapshot(pairs) == before  # all or none: the other open pairs kept theirs too
+
+
+def test_a_date_after_the_programs_end_changes_no_pair(client_for, coordinator, program, pairs):
+    """The hourly scan ends the pairs when their program ends: a later date
+    would promise time they do not have."""
+    Program.objects.filter(pk=program.pk).update(ends_on=today() + dt.timedelta(days=20))
+    before = snapshot(pairs)
+    response = answer(client_for(coordinator), END_DATE, pairs, ends_on=(today() + dt.timedelta(days=21)).isoformat())
+    assert response.status_code == 200
+    errors = response.context["form"].errors["ends_on"]
+    assert errors == [
+        "The end date is after the program's end: 3 of the pairs are in programs that end sooner, "
+        f"the first on {date_format(today() + dt.timedelta(days=20))}."
+    ]
+    assert snapshot(pairs) == before
+    on_the_day = answer(client_for(coordinator), END_DATE, pairs, ends_on=(today() + dt.timedelta(days=20)).isoformat())
+    assert on_the_day.status_code == 302
 
 
 def test_the_last_day_allowed_and_today_are_taken(client_for, coordinator, mentorship):

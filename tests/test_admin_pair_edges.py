@@ -288,6 +288,19 @@ def test_an_end_date_years_ahead_is_refused_as_the_list_action_refuses_it(client
     assert client.post(url, pair_edit_form(mentorship, ends_on=last.isoformat())).status_code == 302
 
 
+def test_an_end_date_after_the_programs_end_is_refused(client_for, coordinator, program, mentorship):
+    program.ends_on = timezone.localdate() + dt.timedelta(days=30)
+    program.save()
+    url = reverse("admin:programs_mentorship_change", args=[mentorship.pk])
+    later = (program.ends_on + dt.timedelta(days=1)).isoformat()
+    refused = client_for(coordinator).post(url, pair_edit_form(mentorship, ends_on=later))
+    assert refused.status_code == 200
+    errors = refused.context["adminform"].form.errors["ends_on"]
+    assert errors == [f"The program ends on {date_format(program.ends_on)}: a pair's end date cannot be later."]
+    ok = client_for(coordinator).post(url, pair_edit_form(mentorship, ends_on=program.ends_on.isoformat()))
+    assert ok.status_code == 302
+
+
 def test_a_pair_moved_to_another_program_takes_only_areas_that_program_offers(client_for, superuser, mentorship):
     individual = FocusArea.objects.filter(kind=ProgramKind.INDIVIDUALS).first()
     mentorship.focus_areas.set([individual])

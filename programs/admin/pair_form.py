@@ -10,7 +10,7 @@ from ..background_checks import background_check_missing_for
 from ..models import Mentorship, MentorshipStatus
 from ..selectors import journal_started
 from ..services import mentorship_lock, programs_lock_for_new_pairs
-from ..validators import end_date_too_far, open_pair_end_date_passed
+from ..validators import end_date_after_program, end_date_too_far, open_pair_end_date_passed
 
 
 def _user_max_length(field):
@@ -90,9 +90,11 @@ class MentorshipAdminForm(forms.ModelForm):
             self._refuse_people_change_after_journal_started()
         self._check_focus_areas_offered(program, cleaned.get("focus_areas"))
         self._check_open_pair_not_past_its_end(program, cleaned.get("status"), cleaned.get("ends_on"))
-        too_far = end_date_too_far(cleaned.get("ends_on"), today=timezone.localdate())
-        if too_far:
-            self.add_error("ends_on", too_far)
+        wrong_end = end_date_too_far(cleaned.get("ends_on"), today=timezone.localdate()) or end_date_after_program(
+            cleaned.get("ends_on"), program
+        )
+        if wrong_end:
+            self.add_error("ends_on", wrong_end)
         self._check_background_check(program, cleaned.get("status"), mentor)
         return cleaned
 
