@@ -363,7 +363,7 @@ def mentorships_set_end_date(*, pairs: Iterable[Mentorship], ends_on: date) -> E
 def _refuse_end_date_after_programs(pairs: list[Mentorship], ends_on: date) -> None:
     """As the pair form refuses it (validators.end_date_after_program), for
     many pairs at once: named by how many and the first program end."""
-    sooner = [pair.program.ends_on for pair in pairs if end_date_after_program(ends_on, pair.program)]
+    sooner = [end for pair in pairs if (end := pair.program.ends_on) and end_date_after_program(ends_on, pair.program)]
     if sooner:
         raise EndDateRefused(
             ngettext(
