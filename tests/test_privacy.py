@@ -276,6 +276,22 @@ def test_erasure_request_form(client_for, mentee, coordinator, superuser, journa
     assert told == {coordinator.pk, superuser.pk}
 
 
+def test_an_open_erasure_request_is_not_asked_for_again(client_for, mentee):
+    """The first request is the one kept: the page does not offer a second
+    form that would say "sent", send nothing and lose its message."""
+    erasure_request(user=mentee, message="Första")
+    client = client_for(mentee)
+    for response in (
+        client.get(reverse("erasure_request"), follow=True),
+        client.post(reverse("erasure_request"), {"confirm": "on", "message": "Andra"}, follow=True),
+    ):
+        page = response.content.decode()
+        assert response.redirect_chain[-1][0] == reverse("my_data")
+        assert "Du har redan bett om att dina uppgifter raderas." in page
+        assert "Din begäran är skickad" not in page
+    assert ErasureRequest.objects.get().message == "Första"
+
+
 def test_admin_superuser_only(client_for, coordinator, superuser, mentee):
     request = erasure_request(user=mentee)
     url = reverse("admin:privacy_erasurerequest_changelist")
