@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -274,6 +275,13 @@ def test_erasure_request_form(client_for, mentee, coordinator, superuser, journa
     assert ErasureRequest.objects.get().message == "<script>x</script>"
     told = set(OutgoingMail.objects.filter(kind="erasure_requested").values_list("recipient", flat=True))
     assert told == {coordinator.pk, superuser.pk}
+
+
+def test_my_data_page_names_the_language(client_for, mentee):
+    """The page is read by a person: "Svenska", not the code "sv" (the JSON keeps the code)."""
+    page = client_for(mentee).get(reverse("my_data_page")).content.decode()
+    assert re.search(r"Språk</dt><dd[^>]*>svenska</dd>", page, re.IGNORECASE)
+    assert client_for(mentee).get(reverse("my_data_json")).json()["account"]["language"] == "sv"
 
 
 def test_an_open_erasure_request_is_not_asked_for_again(client_for, mentee):
