@@ -52,6 +52,14 @@ def my_data_page(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def erasure_request_view(request):
+    if ErasureRequest.objects.filter(user=request.user, status=ErasureStatus.PENDING).exists():
+        # One open request: a second form would say "sent" and send nothing
+        # (erasure_request keeps the first), its message lost.
+        messages.info(
+            request,
+            _("You have already asked for your data to be erased. The request stays open until it is carried out."),
+        )
+        return redirect("my_data")
     form = ErasureRequestForm(request.POST or None)
     roles = person_roles(request.user)
     if request.method == "POST" and form.is_valid():

@@ -5,6 +5,7 @@ them, and an ended pair's journal is read-only and its pending e-mail is
 cancelled. The certificate is for the two parties and the coordinators."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import transaction
@@ -292,6 +293,14 @@ def test_no_reason_is_chosen_for_the_coordinator(client_for, mentorship, coordin
     radios = [tag for tag in html.split("<input") if 'name="reason"' in tag]
     assert len(radios) == 5 and not any("checked" in tag for tag in radios)
     assert 'name="confirm"' in html
+
+
+def test_the_pair_page_has_no_id_twice(client_for, mentorship, coordinator):
+    """The check-in's note and the ending's note: each label leads to its own field."""
+    html = client_for(coordinator).get(reverse("program_pair", args=[mentorship.public_id])).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    assert 'for="id_end_note"' in html and 'id="id_end_note"' in html
 
 
 def test_the_certificate_says_who_what_and_how_long(client_for, mentorship, mentee, coordinator):

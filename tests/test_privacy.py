@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -274,6 +275,29 @@ def test_erasure_request_form(client_for, mentee, coordinator, superuser, journa
     assert ErasureRequest.objects.get().message == "<script>x</script>"
     told = set(OutgoingMail.objects.filter(kind="erasure_requested").values_list("recipient", flat=True))
     assert told == {coordinator.pk, superuser.pk}
+
+
+def test_my_data_page_names_the_language(client_for, mentee):
+    """The page is read by a person: "Svenska", not the code "sv" (the JSON keeps the code)."""
+    page = client_for(mentee).get(reverse("my_data_page")).content.decode()
+    assert re.search(r"Språk</dt><dd[^>]*>svenska</dd>", page, re.IGNORECASE)
+    assert client_for(mentee).get(reverse("my_data_json")).json()["account"]["language"] == "sv"
+
+
+def test_an_open_erasure_request_is_not_asked_for_again(client_for, mentee):
+    """The first request is the one kept: the page does not offer a second
+    form that would say "sent", send nothing and lose its message."""
+    erasure_request(user=mentee, message="Första")
+    client = client_for(mentee)
+    for response in (
+        client.get(reverse("erasure_request"), follow=True),
+        client.post(reverse("erasure_request"), {"confirm": "on", "message": "Andra"}, follow=True),
+    ):
+        page = response.content.decode()
+        assert response.redirect_chain[-1][0] == reverse("my_data")
+        assert "Du har redan bett om att dina uppgifter raderas." in page
+        assert "Din begäran är skickad" not in page
+    assert ErasureRequest.objects.get().message == "Första"
 
 
 def test_admin_superuser_only(client_for, coordinator, superuser, mentee):

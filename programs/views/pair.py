@@ -43,13 +43,19 @@ def _check_form_if_asked(request, pair):
     return _check_form(request, pair) if _asks_for_check(pair) else None
 
 
+def _end_form(data=None):
+    # The check-in form on the same page has a "note" too: ids of their own,
+    # so that each label leads to its own field (the names stay the same).
+    return EndForm(data, coordinator=True, auto_id="id_end_%s")
+
+
 def _page(request, pair, *, form, check_form, end_form=None):
     states = invitation_states([pair.mentee, pair.mentor])
     context = {
         "pair": pair,
         "program": pair.program,
         "form": form,
-        "end_form": end_form or (EndForm(coordinator=True) if not pair.is_closed else None),
+        "end_form": end_form or (_end_form() if not pair.is_closed else None),
         "checkins": checkins_of(pair),
         "checkin_due": checkin_due_on(pair),
         "mentee_state": states[pair.mentee_id],
@@ -104,7 +110,7 @@ def pair_background_check(request, public_id):
 def pair_end(request, public_id):
     """The coordinator ends the pair today, with a reason ("avbrutet" too)."""
     pair = coordinated_pair_or_404(request, public_id)
-    form = EndForm(request.POST, coordinator=True)
+    form = _end_form(request.POST)
     if not form.is_valid():
         messages.error(request, _("The pair has not ended. Check the fields marked below."))
         return _page(request, pair, form=CheckInForm(), check_form=_check_form_if_asked(request, pair), end_form=form)
