@@ -96,10 +96,10 @@ def _program_report(program: Program, *, starts: date, ends: date, now: datetime
         ends=ends,
         counted_until=last,
     )
-    pairs = _with_end(_with_start(program.mentorships.all()), program=program, now=now)
+    pairs = _with_end(_with_start(_taking_part(program)), program=program, now=now)
     in_period = _live_between(pairs, starts=starts, last=last)
     report.started = _started_between(pairs, starts=starts, last=last).count()
-    report.active = in_period.exclude(status=MentorshipStatus.INVITED).count()
+    report.active = in_period.count()
     report.ended = pairs.filter(status__in=CLOSED, closed_on__gte=starts, closed_on__lte=last).count()
     people = in_period.aggregate(mentees=Count("mentee", distinct=True), mentors=Count("mentor", distinct=True))
     report.mentees, report.mentors = people["mentees"], people["mentors"]
@@ -113,6 +113,13 @@ def _program_report(program: Program, *, starts: date, ends: date, now: datetime
         report.pairs = _pairs_named(in_period, starts=starts, ends=last, now=now)
     report.extra = report_sections(program, starts, ends)
     return report
+
+
+def _taking_part(program: Program) -> QuerySet[Mentorship]:
+    """The pairs that began: not one still invited, whose people have not said
+    yes whatever its start date says. A funder is told of people who took
+    part, not of invitations."""
+    return program.mentorships.exclude(status=MentorshipStatus.INVITED)
 
 
 def _with_start(pairs: QuerySet[Mentorship]) -> QuerySet[Mentorship]:

@@ -122,6 +122,17 @@ def test_a_closed_pair_without_an_end_date_ended_on_its_last_meeting(client_for,
     assert whole.ended == 1  # as the program page counts it, by its status
 
 
+def test_a_pair_still_invited_is_not_reported_whatever_its_start_date(client_for, coordinator, report_program):
+    """Its people have not said yes: a funder is not told of them as taking part."""
+    today = timezone.localdate()
+    MentorshipFactory(program=report_program, status=MentorshipStatus.INVITED, starts_on=today - dt.timedelta(days=5))
+    MentorshipFactory(program=report_program, status=MentorshipStatus.ACTIVE, starts_on=today - dt.timedelta(days=5))
+    report = client_for(coordinator).get(report_url(report_program, starts=today - dt.timedelta(days=30), ends=today))
+    figures = report.context["report"]
+    assert (figures.started, figures.active, figures.mentees, figures.mentors) == (1, 1, 1, 1)
+    assert sum(month["started"] for month in figures.months) == 1
+
+
 def test_a_closed_pair_without_an_end_date_or_a_meeting_ended_on_its_first_day(client_for, coordinator, report_program):
     today = timezone.localdate()
     MentorshipFactory(program=report_program, status=MentorshipStatus.ENDED, starts_on=today - dt.timedelta(days=50))
