@@ -362,15 +362,15 @@ def mentorships_set_end_date(*, pairs: Iterable[Mentorship], ends_on: date) -> E
 
 def _refuse_end_date_after_programs(pairs: list[Mentorship], ends_on: date) -> None:
     """As the pair form refuses it (validators.end_date_after_program), for
-    many pairs at once: named by how many and the first program end."""
-    sooner = [end for pair in pairs if (end := pair.program.ends_on) and end_date_after_program(ends_on, pair.program)]
+    many pairs at once: the first program end that comes sooner, and how many
+    programs end before the date when it is more than one."""
+    sooner = {end for pair in pairs if (end := pair.program.ends_on) and end_date_after_program(ends_on, pair.program)}
     if sooner:
         raise EndDateRefused(
             ngettext(
-                "The end date is after the program's end: %(count)d of the pairs is in a program that ends on "
-                "%(date)s.",
-                "The end date is after the program's end: %(count)d of the pairs are in programs that end sooner, "
-                "the first on %(date)s.",
+                "The program ends on %(date)s: choose that day or earlier.",
+                "%(count)d of the pairs' programs end before that date, the first on %(date)s: "
+                "choose that day or earlier.",
                 len(sooner),
             )
             % {"count": len(sooner), "date": date_format(min(sooner))}

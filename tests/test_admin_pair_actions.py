@@ -289,8 +289,7 @@ def test_a_date_after_the_programs_end_changes_no_pair(client_for, coordinator, 
     assert response.status_code == 200
     errors = response.context["form"].errors["ends_on"]
     assert errors == [
-        "The end date is after the program's end: 3 of the pairs are in programs that end sooner, "
-        f"the first on {date_format(today() + dt.timedelta(days=20))}."
+        f"The program ends on {date_format(today() + dt.timedelta(days=20))}: choose that day or earlier."
     ]
     assert snapshot(pairs) == before
     on_the_day = answer(client_for(coordinator), END_DATE, pairs, ends_on=(today() + dt.timedelta(days=20)).isoformat())
