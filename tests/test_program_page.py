@@ -349,6 +349,19 @@ def test_the_check_in_form_has_no_empty_choice_ticked(client_for, coordinator, m
     assert "Högst 2 000 tecken." in html
 
 
+def test_the_pair_page_says_when_a_check_in_is_overdue(client_for, coordinator, mentorship):
+    """As the program page's "Avstämning" label does: a date passed is not
+    just the next date."""
+    url = reverse("program_pair", args=[mentorship.public_id])
+    today = timezone.localdate()
+    Mentorship.objects.filter(pk=mentorship.pk).update(starts_on=today - dt.timedelta(days=90))
+    late = client_for(coordinator).get(url).content.decode()
+    assert "En avstämning är försenad: den skulle ha gjorts senast" in late
+    Mentorship.objects.filter(pk=mentorship.pk).update(starts_on=today)
+    on_time = client_for(coordinator).get(url).content.decode()
+    assert "försenad" not in on_time and "Nästa avstämning" in on_time
+
+
 def test_the_csv_export_holds_the_filter_and_cannot_run_formulas(client_for, coordinator, program):
     pairs = many_pairs(program, 3)
     evil = pairs[0].mentee

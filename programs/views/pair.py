@@ -51,13 +51,15 @@ def _end_form(data=None):
 
 def _page(request, pair, *, form, check_form, end_form=None):
     states = invitation_states([pair.mentee, pair.mentor])
+    due = checkin_due_on(pair)
     context = {
         "pair": pair,
         "program": pair.program,
         "form": form,
         "end_form": end_form or (_end_form() if not pair.is_closed else None),
         "checkins": checkins_of(pair),
-        "checkin_due": checkin_due_on(pair),
+        "checkin_due": due,
+        "checkin_overdue": due is not None and due < timezone.localdate(),
         "mentee_state": states[pair.mentee_id],
         "mentor_state": states[pair.mentor_id],
         "meetings": list(pair.meetings.order_by("number").only("number", "starts_at", "status", "mentorship")),
