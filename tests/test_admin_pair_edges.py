@@ -312,3 +312,9 @@ def test_a_pair_moved_to_another_program_takes_only_areas_that_program_offers(cl
     )
 
     assert response.status_code == 200 and "focus_areas" in response.context["adminform"].form.errors
+
+
+def test_the_pair_form_asks_for_the_mentee_first(client_for, coordinator, mentorship):
+    """As every other page names them: the mentee drives the mentorship."""
+    html = client_for(coordinator).get(reverse("admin:programs_mentorship_change", args=[mentorship.pk])).text
+    assert html.index('name="mentee_email"') < html.index('name="mentor_email"')

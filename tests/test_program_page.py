@@ -96,7 +96,7 @@ def test_the_figures_count_what_the_program_holds(client_for, coordinator, progr
     assert counts["not_accepted"] == 0 and counts["not_invited"] == 12
     html = response.content.decode()
     assert SECRET not in html
-    assert "Möten per månad" in html and "<svg" in html and '<table class="visually-hidden">' in html
+    assert "Tillfällen per månad" in html and "<svg" in html and '<table class="visually-hidden">' in html
 
 
 def test_those_invited_and_those_never_invited_are_counted_apart_and_their_filters_agree(

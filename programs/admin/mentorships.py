@@ -76,8 +76,9 @@ class MentorshipAdmin(
         css = {"all": ["css/admin_pairs.css"]}
 
     fieldsets = [
-        (_("Mentor"), {"fields": ["mentor_email", "mentor_name", "mentor_organisation"]}),
+        # The mentee first, as on every other page: the mentee drives the mentorship.
         (_("Mentee"), {"fields": ["mentee_email", "mentee_name", "mentee_organisation"]}),
+        (_("Mentor"), {"fields": ["mentor_email", "mentor_name", "mentor_organisation"]}),
         (None, {"fields": ["program", "focus_areas", "status", ("starts_on", "ends_on"), ("end_reason", "end_note")]}),
     ]
 
