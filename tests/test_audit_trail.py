@@ -3,6 +3,7 @@ pairs, agreements and their versions, meetings and people, with the actor
 of the request (the admin's included); never a word of note text; and every
 time a coordinator or superuser was shown note text."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -11,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditEntry
@@ -77,7 +79,8 @@ def test_a_pair_changed_and_deleted_in_the_admin_names_the_coordinator(client_fo
     pair = MentorshipFactory(program=program, status="invited")
     client = client_for(coordinator)
     url = reverse("admin:programs_mentorship_change", args=[pair.public_id])
-    data = pair_form(program, mentor_email=pair.mentor.email, mentee_email=pair.mentee.email, ends_on="2099-01-01")
+    ends_on = (timezone.localdate() + dt.timedelta(days=300)).isoformat()
+    data = pair_form(program, mentor_email=pair.mentor.email, mentee_email=pair.mentee.email, ends_on=ends_on)
     assert client.post(url, data).status_code == 302
     assert entries(Mentorship, AuditEntry.Action.UPDATE, object_pk=str(pair.pk)).get().actor == coordinator
     delete = reverse("admin:programs_mentorship_delete", args=[pair.public_id])
