@@ -222,3 +222,18 @@ def test_the_associations_table_scrolls_on_its_own_too(client_for, coordinator, 
     parser = TableParents()
     parser.feed(html)
     assert "table-responsive" in parser.parents["report-associations"].split()
+
+
+def test_a_bookmark_without_dates_reports_the_default_period(client_for, coordinator, report_program):
+    """?names=on alone (a link kept from the form) is the default period with
+    names, not two "required" errors; a day sent empty is still refused."""
+    pair = MentorshipFactory(program=report_program, starts_on=timezone.localdate() - dt.timedelta(days=10))
+    client = client_for(coordinator)
+    plain = client.get(report_url(report_program)).context["report"]
+    named = client.get(report_url(report_program, names="on"))
+    assert not named.context["form"].errors
+    assert (named.context["report"].starts, named.context["report"].ends) == (plain.starts, plain.ends)
+    assert plain.pairs == [] and len(named.context["report"].pairs) == 1
+    assert pair.mentee.display_name in named.text
+    emptied = client.get(report_url(report_program, starts="", ends=plain.ends.isoformat()))
+    assert list(emptied.context["form"].errors) == ["starts"] and emptied.context["report"] is None

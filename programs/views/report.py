@@ -20,7 +20,7 @@ def program_report_view(request, pk):
     program = program_or_404(request, pk)
     now = timezone.now()
     starts, ends = report_period_default(program, today=timezone.localdate())
-    form = ReportForm(request.GET or None, initial={"starts": starts, "ends": ends})
+    form = ReportForm(_with_default_period(request.GET, starts, ends), initial={"starts": starts, "ends": ends})
     if form.is_bound and form.is_valid():
         starts, ends = form.cleaned_data["starts"], form.cleaned_data["ends"]
     with_names = form.is_bound and form.is_valid() and form.cleaned_data["names"]
@@ -37,6 +37,18 @@ def program_report_view(request, pk):
         "programs/report.html",
         {"program": program, "form": form, "report": report, "query": query.urlencode()},
     )
+
+
+def _with_default_period(query, starts, ends):
+    """The query with the default period where it names no day at all (a
+    link bookmarked as ?names=on): the report of that period, not two
+    "required" errors. A day sent empty is still refused."""
+    if not query:
+        return None
+    data = query.copy()
+    data.setdefault("starts", starts.isoformat())
+    data.setdefault("ends", ends.isoformat())
+    return data
 
 
 def _report_file(report, fmt):
