@@ -523,3 +523,12 @@ def test_the_chart_draws_one_bar_a_month_in_its_own_place_and_by_its_share(clien
     highest = max(months, key=lambda month: month["count"])
     assert highest["count"] > 0 and highest["height"] == 95
     assert "translate(,0)" not in html and 'height=""' not in html
+
+
+def test_a_filter_that_finds_nothing_offers_no_download(client_for, coordinator, program):
+    many_pairs(program, 2)
+    client = client_for(coordinator)
+    found = client.get(reverse("program_detail", args=[program.pk])).content.decode()
+    assert "par.csv" in found and "par.xlsx" in found
+    nothing = client.get(reverse("program_detail", args=[program.pk]) + "?q=ingen-sadan-person").content.decode()
+    assert "0 par" in nothing and "par.csv" not in nothing and "par.xlsx" not in nothing
