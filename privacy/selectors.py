@@ -8,6 +8,7 @@ from django.utils import timezone
 from programs.models import CheckIn, Mentorship
 from programs.permissions import coordinated_program_ids
 
+from .models import ErasureRequest, ErasureStatus
 from .sections import SECTIONS
 
 
@@ -31,3 +32,8 @@ def person_roles(user: Any) -> dict[str, bool]:
         "in_pairs": Mentorship.objects.filter(Q(mentor=user) | Q(mentee=user)).exists(),
         "coordinates": bool(coordinated_program_ids(user)) or CheckIn.objects.filter(recorded_by=user).exists(),
     }
+
+
+def pending_erasure(user: Any) -> ErasureRequest | None:
+    """The person's open erasure request, if any: there is at most one."""
+    return ErasureRequest.objects.filter(user=user, status=ErasureStatus.PENDING).first()

@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .forms import ErasureRequestForm
-from .models import ErasureRequest, ErasureStatus
-from .selectors import person_roles, personal_data_export
+from .selectors import pending_erasure, person_roles, personal_data_export
 from .services import erasure_request
 
 
@@ -29,7 +28,7 @@ def privacy_notice(request):
 
 @login_required
 def my_data(request):
-    pending = ErasureRequest.objects.filter(user=request.user, status=ErasureStatus.PENDING).first()
+    pending = pending_erasure(request.user)
     return render(request, "privacy/my_data.html", {"pending": pending, **person_roles(request.user)})
 
 
@@ -52,7 +51,7 @@ def my_data_page(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def erasure_request_view(request):
-    if ErasureRequest.objects.filter(user=request.user, status=ErasureStatus.PENDING).exists():
+    if pending_erasure(request.user) is not None:
         # One open request: a second form would say "sent" and send nothing
         # (erasure_request keeps the first), its message lost.
         messages.info(

@@ -1,6 +1,6 @@
 """A meeting's time and place in one line, written in Python: as an
-{% include %} it was a tenth of the mentorship page's work, once for every
-row of the timeline."""
+{% include %}, rendered once for every row of the timeline, it was about a
+twentieth of the mentorship page's function calls."""
 
 from django import template
 from django.utils import timezone
